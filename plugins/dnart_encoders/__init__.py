@@ -1,0 +1,1 @@
+"""dnart's default encoders: mean-average (the paper's), k-mer and SGT."""

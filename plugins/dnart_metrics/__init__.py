@@ -1,0 +1,1 @@
+"""dnart's default metrics: FID, KID and SWD."""

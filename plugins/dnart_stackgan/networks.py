@@ -1,0 +1,99 @@
+"""StackGAN stage-I and stage-II networks as the paper describes them.
+
+Layer-by-layer shapes and parameter counts are in docs/paper-mapping.md.
+Where the paper is silent, the choice is an option (see PAPER-CONFIG's
+"our reading"): nearest-neighbour upsampling, 'same' padding, no batch norm.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .lanczos import lanczos_resize
+
+
+def _same_conv(cin: int, cout: int, kernel: int) -> nn.Module:
+    # TensorFlow-style 'same' at stride 1: an even kernel pads one more at the end.
+    lo, hi = (kernel - 1) // 2, kernel // 2
+    if lo == hi:
+        return nn.Conv2d(cin, cout, kernel, padding=lo)
+    return nn.Sequential(nn.ZeroPad2d((lo, hi, lo, hi)), nn.Conv2d(cin, cout, kernel))
+
+
+def _activation(name: str) -> nn.Module:
+    return {"relu": nn.ReLU(inplace=True), "leaky_relu": nn.LeakyReLU(0.2, inplace=True)}[name]
+
+
+def up_block(cin: int, cout: int, kernel: int, upsample: str, batch_norm: bool) -> nn.Sequential:
+    """Up Sample block: x2 upsampling, a 'same' convolution, ReLU."""
+    layers = [nn.Upsample(scale_factor=2, mode=upsample), _same_conv(cin, cout, kernel)]
+    if batch_norm:
+        layers.append(nn.BatchNorm2d(cout))
+    layers.append(nn.ReLU(inplace=True))
+    return nn.Sequential(*layers)
+
+
+def down_block(cin: int, cout: int, activation: str, dropout: float) -> nn.Sequential:
+    """Down Sample block: kernel-4 stride-2 convolution, activation, dropout."""
+    return nn.Sequential(nn.Conv2d(cin, cout, 4, stride=2, padding=1), _activation(activation), nn.Dropout(dropout))
+
+
+class StageIGenerator(nn.Module):
+    """z -> Dense -> (1024, 4, 4) -> 4 Up Sample blocks -> conv 3 + tanh: a 64x64 image."""
+
+    def __init__(self, latent_dim: int, channels: int, n_up: int, kernel: int, out_kernel: int,
+                 upsample: str, batch_norm: bool, dense_relu: bool):
+        super().__init__()
+        self.channels = channels
+        self.dense = nn.Linear(latent_dim, channels * 16)
+        self.dense_act = nn.ReLU(inplace=True) if dense_relu else nn.Identity()
+        blocks, c = [], channels
+        for _ in range(n_up):
+            blocks.append(up_block(c, c // 2, kernel, upsample, batch_norm))
+            c //= 2
+        self.blocks = nn.Sequential(*blocks)
+        self.to_rgb = nn.Sequential(_same_conv(c, 3, out_kernel), nn.Tanh())
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        x = self.dense_act(self.dense(z)).view(-1, self.channels, 4, 4)
+        return self.to_rgb(self.blocks(x))
+
+
+class Discriminator(nn.Module):
+    """An opening convolution + LeakyReLU, Down Sample blocks, then Dense(1) to a logit."""
+
+    def __init__(self, image_size: int, first_channels: int, first_stride: int,
+                 channels: tuple[int, ...], activation: str, dropout: float):
+        super().__init__()
+        if first_stride == 1:
+            first = _same_conv(3, first_channels, 4)
+        else:
+            first = nn.Conv2d(3, first_channels, 4, stride=first_stride, padding=1)
+        layers, c, size = [first, nn.LeakyReLU(0.2, inplace=True)], first_channels, image_size // first_stride
+        for cout in channels:
+            layers.append(down_block(c, cout, activation, dropout))
+            c, size = cout, size // 2
+        self.features = nn.Sequential(*layers)
+        self.dense = nn.Linear(c * size * size, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.dense(torch.flatten(self.features(x), 1)).squeeze(1)
+
+
+class StageIIGenerator(nn.Module):
+    """64x64 stage-I image -> Lanczos to 56x56 -> 2 Up Sample blocks -> conv 3 + tanh: 224x224."""
+
+    def __init__(self, input_size: int, filters: tuple[int, ...], kernel: int, out_kernel: int,
+                 upsample: str, batch_norm: bool):
+        super().__init__()
+        self.input_size = input_size
+        blocks, c = [], 3
+        for cout in filters:
+            blocks.append(up_block(c, cout, kernel, upsample, batch_norm))
+            c = cout
+        self.blocks = nn.Sequential(*blocks)
+        self.to_rgb = nn.Sequential(_same_conv(c, 3, out_kernel), nn.Tanh())
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        return self.to_rgb(self.blocks(lanczos_resize(image, self.input_size)))
