@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
+import types
 import typing
 from typing import Any, Sequence
 
@@ -94,7 +95,7 @@ def _options_class(kind: str | None, section: str, entry: plugins.Entry | None):
 
 def _coerce(value: Any, typ: Any, key: str, valid: str) -> Any:
     origin = typing.get_origin(typ)
-    if origin is typing.Union or str(origin) == "types.UnionType":
+    if origin is typing.Union or origin is types.UnionType:  # Optional[X] and X | None
         args = [a for a in typing.get_args(typ) if a is not type(None)]
         if value in (None, "none", "None", ""):
             return None
@@ -121,10 +122,11 @@ def _coerce(value: Any, typ: Any, key: str, valid: str) -> Any:
             if not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 raise ValueError(value)
             return str(value)
-        if typing.get_origin(typ) in (tuple, list):
+        sequence = typing.get_origin(typ)
+        if sequence in (tuple, list):
             (inner, *_) = typing.get_args(typ) or (str,)
             items = value.split(",") if isinstance(value, str) else list(value)
-            return tuple(_coerce(v, inner, key, valid) for v in items if v != "")
+            return sequence(_coerce(v, inner, key, valid) for v in items if v != "")
     except (TypeError, ValueError):
         name = getattr(typ, "__name__", str(typ))
         raise DnartError(f"option {key!r} expects {name}, got {value!r} (valid keys: {valid})") from None
@@ -135,7 +137,7 @@ def _build_options(cls, section: str, values: dict[str, Any], shared: dict[str, 
     hints = typing.get_type_hints(cls)
     fields = {f.name for f in dataclasses.fields(cls)}
     valid = ", ".join(f"{section}.{k}" for k in (["name"] if section_kind(section) else []) + sorted(fields))
-    kwargs = {k: v for k, v in shared.items() if k in fields}
+    kwargs = {k: _coerce(v, hints[k], k, valid) for k, v in shared.items() if k in fields}
     for key, value in values.items():
         if key not in fields:
             raise DnartError(f"unknown option '{section}.{key}' (valid keys: {valid})")
@@ -182,28 +184,32 @@ def resolve(
     for section, component in (choose or {}).items():
         if component:
             switch(section, component)
+    def check_section(section: str, option: str) -> None:
+        # A new component section may be added by naming its component (stage3.name=...).
+        new_component = option == "name" and section_kind(section) is not None
+        if not new_component and not isinstance(data.get(section), dict):
+            sections = ", ".join(k for k, v in data.items() if isinstance(v, dict))
+            raise DnartError(f"unknown section {section!r} in '{section}.{option}' (sections: {sections})")
+
     parsed = parse_overrides(overrides)
     for section, option, value in parsed:
         if option == "name" and section:
+            check_section(section, option)
             switch(section, value)
     for section, option, value in parsed:
         if option == "name" and section:
             continue
         if not section:
+            scalars = ", ".join(k for k, v in data.items() if not isinstance(v, dict))
             if option not in data or isinstance(data[option], dict):
-                scalars = ", ".join(k for k, v in data.items() if not isinstance(v, dict))
                 raise DnartError(f"unknown option {option!r} (valid top-level keys: {scalars})")
-            data[option] = value
+            # A top-level scalar keeps the type the preset gave it.
+            data[option] = _coerce(value, type(data[option]), option, scalars)
             continue
-        if section not in data or not isinstance(data[section], dict):
-            sections = ", ".join(k for k, v in data.items() if isinstance(v, dict))
-            raise DnartError(f"unknown section {section!r} in '{section}.{option}' (sections: {sections})")
+        check_section(section, option)
         data[section][option] = value
 
     shared = {k: v for k, v in data.items() if not isinstance(v, dict)}
-    for key, value in list(shared.items()):
-        if isinstance(value, str) and key == "latent_dim":
-            shared[key] = _coerce(value, int, key, key)
     sections: dict[str, Section] = {}
     for section, values in data.items():
         if not isinstance(values, dict):
