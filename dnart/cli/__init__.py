@@ -36,7 +36,8 @@ class DnartGroup(TyperGroup):
             typer.echo("interrupted", err=True)
             raise typer.Exit(130) from None
         except Exception as exc:
-            if debug_enabled():
+            # The base class exits quietly when stdout is a closed pipe (`dnart ... | head`).
+            if debug_enabled() or isinstance(exc, BrokenPipeError):
                 raise
             typer.echo(
                 f"error: unexpected {type(exc).__name__}: {exc} (set DNART_DEBUG=1 for a traceback)",
@@ -46,6 +47,7 @@ class DnartGroup(TyperGroup):
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
+    # One line, no source location: the message names the plugin or option at fault.
     typer.echo(f"warning: {message}", err=True)
 
 
@@ -57,8 +59,6 @@ def _version(value: bool) -> None:
 
 def build_app() -> typer.Typer:
     """A fresh CLI application, including the commands plugins add."""
-    if not debug_enabled():
-        warnings.showwarning = _show_warning
     app = typer.Typer(
         name="dnart",
         cls=DnartGroup,
@@ -84,4 +84,6 @@ def build_app() -> typer.Typer:
 
 def main() -> None:
     """Console-script entry point."""
+    if not debug_enabled():
+        warnings.showwarning = _show_warning
     build_app()(prog_name="dnart")

@@ -8,14 +8,7 @@ import typer
 
 from .. import plugins
 
-
-def list_components() -> list[dict[str, str]]:
-    """Every registered component as a dict: kind, name, plugin, version, description."""
-    return [
-        {"kind": e.kind, "name": e.name, "plugin": e.plugin, "version": e.version, "description": e.description}
-        for kind in plugins.KINDS
-        for e in plugins.registry(kind)
-    ]
+COLUMNS = ("kind", "name", "plugin", "version", "description")
 
 
 def register(app: typer.Typer) -> None:
@@ -24,14 +17,15 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """List registered encoders, generators, metrics and presets, and their plugins."""
-        rows = list_components()
+        rows = [{column: getattr(entry, column) for column in COLUMNS} for entry in plugins.components()]
         if as_json:
             typer.echo(json.dumps(rows, indent=2))
             return
         from rich.console import Console
-        from rich.table import Table
+        from rich.table import Column, Table
 
-        table = Table("kind", "name", "plugin", "version", "description")
+        # Names must stay whole so they can be copied; only descriptions wrap.
+        table = Table(*(Column(c, no_wrap=c != "description") for c in COLUMNS))
         for row in rows:
             table.add_row(*row.values())
         Console().print(table)
