@@ -1,0 +1,298 @@
+"""The GAN training loop for one stage of a generator chain.
+
+Generic: it trains whatever :class:`dnart.stages.Stage` the configuration
+names, with earlier stages frozen in front of it. It reports through a
+callback and imports no UI code; rank 0 alone writes files.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import torch
+from torch.utils.data import DistributedSampler
+
+from .. import config as config_mod
+from ..errors import DnartError
+from ..model import build_generators, to_uint8
+from . import checkpoint, distributed, grid, losses
+from .augment import diff_augment
+from .dataset import ImageSet
+
+Callback = Callable[[str, dict[str, Any]], None]
+
+
+@dataclasses.dataclass
+class RunPaths:
+    """Where a run writes: checkpoints, snapshots, samples, logs."""
+
+    root: Path
+
+    @property
+    def last(self) -> Path:
+        return self.root / "checkpoints" / "last.pt"
+
+    def snapshot(self, epoch: int) -> Path:
+        return self.root / "checkpoints" / f"epoch-{epoch:04d}.pt"
+
+    def samples(self, epoch: int) -> Path:
+        return self.root / "samples" / f"epoch-{epoch:04d}.png"
+
+    @property
+    def log(self) -> Path:
+        return self.root / "log.jsonl"
+
+    @property
+    def loss_plot(self) -> Path:
+        return self.root / "loss.png"
+
+
+def _rng_state(noise: torch.Generator) -> dict[str, Any]:
+    state = {"torch": torch.get_rng_state(), "noise": noise.get_state()}
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def _restore_rng(state: dict[str, Any], noise: torch.Generator) -> None:
+    torch.set_rng_state(state["torch"])
+    noise.set_state(state["noise"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def _trim_log(path: Path, last_step: int) -> list[dict[str, Any]]:
+    """Drop log lines past the checkpoint being resumed (a killed run may have logged more)."""
+    if not path.exists():
+        return []
+    kept = [r for r in map(json.loads, path.read_text().splitlines()) if r["step"] <= last_step]
+    from ..atomic import atomic_write
+
+    with atomic_write(path, "w") as f:
+        f.writelines(json.dumps(r) + "\n" for r in kept)
+    return kept
+
+
+def _check_compatible(payload: dict[str, Any], cfg: config_mod.Config, stage: str, source: Path) -> None:
+    theirs = payload.get("config", {})
+    ours = cfg.to_dict()
+    if payload.get("stage") != stage or theirs.get(stage) != ours[stage]:
+        raise DnartError(
+            f"{source}: a checkpoint of preset {theirs.get('preset')!r} {payload.get('stage')}, "
+            f"which does not match preset {cfg.preset!r} {stage} with these options"
+        )
+
+
+def _tensorboard(root: Path):
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError:  # tensorboard is optional
+        return None
+    return SummaryWriter(str(root / "tensorboard"))
+
+
+def train_stage(
+    cfg: config_mod.Config,
+    stage: str,
+    images: ImageSet,
+    run_dir: str | os.PathLike,
+    *,
+    upstream: dict[str, dict[str, torch.Tensor]] | None = None,  # generator states of earlier stages
+    resume: bool = False,  # continue from run_dir/checkpoints/last.pt
+    device: torch.device = torch.device("cpu"),  # where the networks run
+    callback: Callback | None = None,  # receives ("start"|"step"|"epoch"|"end", info)
+    max_steps: int | None = None,  # stop after this many steps in total (tests, benchmarks)
+) -> dict[str, Any]:
+    """Train ``stage`` of ``cfg`` on ``images``; return a summary of the run."""
+    opts = cfg.train
+    emit = callback or (lambda event, info: None)
+    world = distributed.setup(device)
+    device = distributed.local_device(device, world)
+    paths = RunPaths(Path(run_dir))
+    order = cfg.stages()
+    earlier = order[: order.index(stage)]
+    upstream = upstream or {}
+    if any(s not in upstream for s in earlier):
+        raise DnartError(f"training {stage} needs trained weights for {', '.join(earlier)} (use --upstream)")
+    if opts.loss not in ("bce", "hinge"):
+        raise DnartError(f"option 'train.loss' must be bce or hinge, got {opts.loss!r}")
+    if opts.batch_size % world.size:
+        raise DnartError(f"train.batch_size {opts.batch_size} does not split over {world.size} processes")
+    batch = opts.batch_size // world.size
+    if len(images) < opts.batch_size:
+        raise DnartError(f"{images.source}: {len(images)} images, fewer than one batch of {opts.batch_size}")
+
+    cuda = device.type == "cuda"
+    fmt = torch.channels_last
+    torch.manual_seed(opts.seed)  # identical initial weights on every rank
+    spec = cfg[stage].build()
+    generator = spec.build_generator().to(device, memory_format=fmt)
+    discriminator = spec.build_discriminator().to(device, memory_format=fmt)
+    upstream = {s: upstream[s] for s in earlier}
+    frozen = [g.to(device).eval().requires_grad_(False)
+              for g in build_generators(cfg, upstream, "--upstream")] if earlier else []
+    ema = copy.deepcopy(generator).eval().requires_grad_(False) if opts.ema_beta > 0 else None
+    betas = (opts.beta1, opts.beta2)
+    opt_g = torch.optim.Adam(generator.parameters(), lr=opts.lr, betas=betas)
+    opt_d = torch.optim.Adam(discriminator.parameters(), lr=opts.lr, betas=betas)
+    decay_every = opts.lr_decay_every if opts.lr_decay_every > 0 else 10**9
+    sched_g = torch.optim.lr_scheduler.StepLR(opt_g, decay_every, opts.lr_decay_factor)
+    sched_d = torch.optim.lr_scheduler.StepLR(opt_d, decay_every, opts.lr_decay_factor)
+    noise = torch.Generator().manual_seed(opts.seed * 7919 + world.rank)
+    torch.manual_seed(opts.seed + world.rank)  # dropout differs per rank, as in any data-parallel run
+
+    start_epoch, step, history = 0, 0, []
+    if resume:
+        payload = checkpoint.load(checkpoint.find_latest(paths.root))
+        _check_compatible(payload, cfg, stage, paths.last)
+        generator.load_state_dict(payload["generators"][stage])
+        discriminator.load_state_dict(payload["discriminator"])
+        if ema is not None:
+            ema.load_state_dict(payload.get("ema") or payload["generators"][stage])
+        opt_g.load_state_dict(payload["opt_g"])
+        opt_d.load_state_dict(payload["opt_d"])
+        sched_g.load_state_dict(payload["sched_g"])
+        sched_d.load_state_dict(payload["sched_d"])
+        _restore_rng(payload["rng"][world.rank] if world.rank < len(payload["rng"]) else payload["rng"][0], noise)
+        start_epoch, step = payload["epoch"], payload["step"]
+        if world.is_main:
+            history = _trim_log(paths.log, step)
+    elif paths.last.exists():
+        raise DnartError(f"{paths.root}: already holds a run; pass --resume to continue it or choose another --out")
+
+    g_train, d_train = generator, discriminator
+    if world.size > 1:
+        from torch.nn.parallel import DistributedDataParallel as DDP
+
+        ids = [device.index] if cuda else None
+        g_train = DDP(generator, device_ids=ids)
+        d_train = DDP(discriminator, device_ids=ids)
+
+    pixels = torch.from_numpy(images.pixels)
+    sampler = DistributedSampler(range(len(pixels)), num_replicas=world.size, rank=world.rank,
+                                 shuffle=True, seed=opts.seed, drop_last=True)
+    steps_per_epoch = len(sampler) // batch
+    fixed_z = torch.randn(opts.sample_grid ** 2, *cfg[order[0]].build().input_shape(),
+                          generator=torch.Generator().manual_seed(opts.seed + 1))
+    autocast = torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda)
+    writer = _tensorboard(paths.root) if world.is_main else None
+    log = None
+    if world.is_main:
+        paths.root.mkdir(parents=True, exist_ok=True)
+        log = open(paths.log, "a")
+    emit("start", {"epoch": start_epoch, "epochs": opts.epochs, "steps_per_epoch": steps_per_epoch,
+                   "images": len(images), "skipped": images.skipped, "world": world.size, "device": str(device)})
+
+    def chain(z: torch.Tensor) -> torch.Tensor:
+        x = z
+        with torch.no_grad():
+            for g in frozen:
+                x = g(x)
+        return x
+
+    def save_epoch(epoch: int) -> None:
+        sampler_g = ema if ema is not None else generator
+        gens = {**upstream, stage: sampler_g.state_dict()}
+        base = {"config": cfg.to_dict(), "preset": cfg.preset, "stage": stage, "epoch": epoch, "step": step}
+        checkpoint.save({**base, "generators": gens}, paths.snapshot(epoch))
+        rngs = [_rng_state(noise)]
+        checkpoint.save({
+            **base, "generators": {**upstream, stage: generator.state_dict()},
+            "ema": ema.state_dict() if ema is not None else None,
+            "discriminator": discriminator.state_dict(),
+            "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
+            "sched_g": sched_g.state_dict(), "sched_d": sched_d.state_dict(), "rng": rngs,
+        }, paths.last)
+        sampler_g.eval()
+        with torch.no_grad(), autocast:
+            samples = sampler_g(chain(fixed_z.to(device)))
+        grid.save_png(grid.tile(to_uint8(samples.float().cpu()), opts.sample_grid), paths.samples(epoch))
+        generator.train()
+        from ..plotting import line_plot
+
+        line_plot({"D loss": [(r["step"], r["loss_d"]) for r in history],
+                   "G loss": [(r["step"], r["loss_g"]) for r in history]},
+                  paths.loss_plot, title=f"{cfg.preset} {stage} losses", xlabel="step")
+
+    generator.train()
+    discriminator.train()
+    stopped = False
+    for epoch in range(start_epoch, opts.epochs):
+        sampler.set_epoch(epoch)
+        order_idx = torch.tensor(list(sampler))
+        t0, seen = time.perf_counter(), 0
+        for b in range(steps_per_epoch):
+            idx = order_idx[b * batch:(b + 1) * batch]
+            real = pixels[idx].to(device, non_blocking=True).float().div_(127.5).sub_(1)
+            real = real.contiguous(memory_format=fmt)
+            z = torch.randn(batch, *fixed_z.shape[1:], generator=noise)
+            real_labels = 1 - opts.label_noise * torch.rand(batch, generator=noise)
+            z, real_labels = z.to(device), real_labels.to(device)
+            with autocast:
+                fake = g_train(chain(z))
+            # Discriminator: real and generated images in one forward pass.
+            discriminator.requires_grad_(True)
+            d_in = torch.cat([real, fake.detach().to(real.dtype)])
+            if opts.diffaugment:
+                d_in = diff_augment(d_in, opts.diffaugment, noise)
+            if opts.r1_gamma > 0:
+                d_in.requires_grad_(True)
+            with autocast:
+                logits = d_train(d_in).float()
+            loss_d = losses.discriminator_loss(opts.loss, logits[:batch], logits[batch:], real_labels)
+            if opts.r1_gamma > 0:
+                (grad,) = torch.autograd.grad(logits[:batch].sum(), d_in, create_graph=True)
+                loss_d = loss_d + opts.r1_gamma / 2 * grad[:batch].square().flatten(1).sum(1).mean()
+            opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            opt_d.step()
+            # Generator: through the updated discriminator, whose weights stay put.
+            discriminator.requires_grad_(False)
+            g_in = diff_augment(fake, opts.diffaugment, noise) if opts.diffaugment else fake
+            with autocast:
+                loss_g = losses.generator_loss(opts.loss, discriminator(g_in).float())
+            opt_g.zero_grad(set_to_none=True)
+            loss_g.backward()
+            opt_g.step()
+            if ema is not None:
+                with torch.no_grad():
+                    for pe, pg in zip(ema.parameters(), generator.parameters()):
+                        pe.lerp_(pg, 1 - opts.ema_beta)
+            step += 1
+            seen += batch * world.size
+            rate = seen / (time.perf_counter() - t0)
+            record = {"step": step, "epoch": epoch + 1, "loss_d": loss_d.item(), "loss_g": loss_g.item(),
+                      "lr": sched_g.get_last_lr()[0], "images_per_s": rate}
+            if world.is_main:
+                history.append(record)
+                log.write(json.dumps(record) + "\n")
+                if writer is not None:
+                    writer.add_scalar("loss/d", record["loss_d"], step)
+                    writer.add_scalar("loss/g", record["loss_g"], step)
+            emit("step", {**record, "batch": b + 1, "steps_per_epoch": steps_per_epoch})
+            if max_steps is not None and step >= max_steps:
+                stopped = True
+                break
+        if stopped:
+            break
+        sched_g.step()
+        sched_d.step()
+        if world.is_main:
+            log.flush()
+            save_epoch(epoch + 1)
+        emit("epoch", {"epoch": epoch + 1, "epochs": opts.epochs, "step": step,
+                       "seconds": time.perf_counter() - t0, "checkpoint": str(paths.last)})
+    if log is not None:
+        log.close()
+    if writer is not None:
+        writer.close()
+    distributed.teardown(world)
+    summary = {"steps": step, "run_dir": str(paths.root), "stopped_early": stopped}
+    emit("end", summary)
+    return summary
