@@ -19,12 +19,9 @@ def upstream_states(cfg: config_mod.Config, stage: str, source: str | os.PathLik
     earlier = cfg.stages()[: cfg.stages().index(stage)]
     if not earlier:
         return {}
-    if source is None:
-        shipped = cfg.sections.get("weights")
-        spec = shipped.options.get(earlier[-1]) if shipped else None
-        if not spec:
-            raise DnartError(f"training {stage} needs a trained {earlier[-1]}: pass --upstream RUN_DIR_OR_CHECKPOINT")
-        source = spec
+    source = source or cfg.values.get("weights")
+    if not source:
+        raise DnartError(f"training {stage} needs a trained {earlier[-1]}: pass --upstream RUN_DIR_OR_CHECKPOINT")
     payload = checkpoint.load(resolve_weights_path(source))
     missing = [s for s in earlier if s not in payload["generators"]]
     if missing:
