@@ -49,7 +49,7 @@ class Entry:
 
 
 class Registry:
-    """Components of one kind, by name; the first plugin to register a name keeps it."""
+    """Components of one kind, by name; the first registration of a name keeps it."""
 
     def __init__(self, kind: str):
         self.kind = kind
@@ -221,7 +221,8 @@ def registry(kind: str) -> Registry:
     reg = Registry(kind)
     hook = getattr(pm.hook, KINDS[kind])
     # Call each implementation on its own so every registration is attributed
-    # to its plugin; pluggy's LIFO order is reversed so earlier plugins win.
+    # to its plugin, in pluggy's calling order (get_hookimpls() lists them the
+    # other way round): tryfirst ones first, then the last registered first.
     for impl in reversed(hook.get_hookimpls()):
         register = _component_adder(reg, kind, impl.plugin_name, _State.versions.get(impl.plugin_name, "-"))
         try:
