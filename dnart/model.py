@@ -124,3 +124,26 @@ def load(path: str | os.PathLike, device: str | torch.device = "cpu", stages: in
         gens = gens[:stages]
     dev = device if isinstance(device, torch.device) else device_for(device)
     return Pipeline(cfg, gens, dev, source=str(path))
+
+
+def export(source: str | os.PathLike, dest: str | os.PathLike, half: bool = True,
+           epoch: int | None = None) -> dict[str, Any]:
+    """Write the generators of a run or checkpoint as a small inference-only weights file.
+
+    ``epoch`` picks a per-epoch snapshot of a run directory instead of its last
+    checkpoint; ``half`` stores floating tensors in float16 (about half the size,
+    and the renderer computes in float32 either way).
+    """
+    src = Path(source)
+    if epoch is not None:
+        src = src / "checkpoints" / f"epoch-{epoch:04d}.pt"
+    payload = checkpoint.load(resolve_weights_path(src))
+    gens = payload["generators"]
+    if payload.get("ema"):
+        gens = {**gens, payload["stage"]: payload["ema"]}
+    if half:
+        gens = {name: checkpoint.fp16_state(state) for name, state in gens.items()}
+    config_mod.resolve(payload["config"])  # refuse to export what cannot be loaded again
+    slim = {k: payload[k] for k in ("config", "preset", "stage", "epoch", "step") if k in payload}
+    checkpoint.save({**slim, "generators": gens}, dest)
+    return slim
