@@ -81,8 +81,8 @@ def _trim_log(path: Path, last_step: int) -> list[dict[str, Any]]:
 
 def _check_compatible(payload: dict[str, Any], cfg: config_mod.Config, stage: str, source: Path) -> None:
     theirs = payload.get("config", {})
-    ours = cfg.to_dict()
-    if payload.get("stage") != stage or theirs.get(stage) != ours[stage]:
+    # Re-resolving fills options added since the checkpoint was written with their defaults.
+    if payload.get("stage") != stage or config_mod.resolve(theirs).to_dict().get(stage) != cfg.to_dict()[stage]:
         raise DnartError(
             f"{source}: a checkpoint of preset {theirs.get('preset')!r} {payload.get('stage')}, "
             f"which does not match preset {cfg.preset!r} {stage} with these options"

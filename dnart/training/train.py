@@ -26,7 +26,7 @@ def upstream_states(cfg: config_mod.Config, stage: str, source: str | os.PathLik
     missing = [s for s in earlier if s not in payload["generators"]]
     if missing:
         raise DnartError(f"{source}: holds no weights for {', '.join(missing)}")
-    theirs = payload["config"]
+    theirs = config_mod.resolve(payload["config"]).to_dict()  # fills options added since
     ours = cfg.to_dict()
     for s in earlier:
         if theirs.get(s) != ours[s]:

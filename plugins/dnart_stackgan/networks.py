@@ -64,7 +64,7 @@ class Discriminator(nn.Module):
     """An opening convolution + LeakyReLU, Down Sample blocks, then Dense(1) to a logit."""
 
     def __init__(self, image_size: int, first_channels: int, first_stride: int,
-                 channels: tuple[int, ...], activation: str, dropout: float):
+                 channels: tuple[int, ...], activation: str, dropout: float, spectral_norm: bool = False):
         super().__init__()
         if first_stride == 1:
             first = _same_conv(3, first_channels, 4)
@@ -76,6 +76,12 @@ class Discriminator(nn.Module):
             c, size = cout, size // 2
         self.features = nn.Sequential(*layers)
         self.dense = nn.Linear(c * size * size, 1)
+        if spectral_norm:
+            # Bounds each layer's Lipschitz constant (Miyato et al. 2018), which keeps
+            # a discriminator from overpowering its generator on a small image set.
+            for module in list(self.modules()):
+                if isinstance(module, (nn.Conv2d, nn.Linear)):
+                    nn.utils.parametrizations.spectral_norm(module)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.dense(torch.flatten(self.features(x), 1)).squeeze(1)

@@ -24,6 +24,7 @@ class StageIOptions:
     d_blocks: int = 4  # Down Sample blocks, each doubling the filters
     d_activation: str = "relu"  # the paper's Down Sample block uses ReLU
     dropout: float = 0.2  # all Dropout layers
+    d_spectral_norm: bool = False  # not in the paper: spectral normalisation of every D layer
 
 
 class StackGANStageI(Stage):
@@ -48,7 +49,7 @@ class StackGANStageI(Stage):
         o = self.options
         channels = tuple(o.d_channels * 2 ** (i + 1) for i in range(o.d_blocks))
         return networks.Discriminator(self.image_size, o.d_channels, o.d_first_stride, channels,
-                                      o.d_activation, o.dropout)
+                                      o.d_activation, o.dropout, o.d_spectral_norm)
 
 
 @dataclasses.dataclass
@@ -64,6 +65,7 @@ class StageIIOptions:
     d_filters: tuple[int, ...] = (56, 112, 224)  # Down Sample blocks
     d_activation: str = "relu"  # the paper's Down Sample block uses ReLU
     dropout: float = 0.2
+    d_spectral_norm: bool = False  # not in the paper: spectral normalisation of every D layer
 
 
 class StackGANStageII(Stage):
@@ -85,4 +87,5 @@ class StackGANStageII(Stage):
 
     def build_discriminator(self):
         o = self.options
-        return networks.Discriminator(self.image_size, o.d_channels, 2, o.d_filters, o.d_activation, o.dropout)
+        return networks.Discriminator(self.image_size, o.d_channels, 2, o.d_filters, o.d_activation, o.dropout,
+                                      o.d_spectral_norm)
