@@ -3,8 +3,10 @@
 A plugin is a module (or object) with functions named like the hooks below,
 decorated with ``dnart.hookimpl``. Each ``dnart_register_*`` hook receives a
 ``register`` callback; the host records which plugin made each call, so
-``dnart plugins`` can say who supplied what and a name clash names both sides.
-A hook implementation may accept fewer arguments than its spec.
+``dnart plugins`` can say who supplied what and a name clash names both sides
+(the first registration, in pluggy's calling order, keeps the name).
+A hook implementation may accept fewer arguments than its spec, never more.
+``docs/plugins.md`` walks through writing a plugin.
 """
 
 import pluggy
