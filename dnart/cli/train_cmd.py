@@ -13,9 +13,13 @@ from . import options
 def register(app: typer.Typer) -> None:
     @app.command("train")
     def train_command(
-        preset: str = options.PRESET,
+        preset: Optional[str] = typer.Option(
+            None, "--preset", "-p", help="Preset name (default: paper, or the run's own with --resume)."
+        ),
         data: Optional[Path] = typer.Option(None, "--data", "-d", help="Folder of training photos (JPEG/PNG)."),
-        stage: int = typer.Option(1, "--stage", help="Which stage to train (1 or 2 for the paper)."),
+        stage: Optional[int] = typer.Option(
+            None, "--stage", help="Which stage to train: 1 or 2 for the paper (default: 1, or the run's own with --resume)."
+        ),
         out: Path = typer.Option(Path("runs/train"), "--out", "-o", help="Run directory (checkpoints, samples, logs)."),
         epochs: Optional[int] = typer.Option(None, "--epochs", help="Shorthand for --set train.epochs=N."),
         batch_size: Optional[int] = typer.Option(None, "--batch-size", help="Shorthand for --set train.batch_size=N."),

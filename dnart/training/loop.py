@@ -114,6 +114,9 @@ def train_stage(
     emit = callback or (lambda event, info: None)
     world = distributed.setup(device)
     device = distributed.local_device(device, world)
+    threads = distributed.cpu_threads(world, opts.threads)
+    if device.type == "cpu" and threads is not None:
+        torch.set_num_threads(threads)
     paths = RunPaths(Path(run_dir))
     order = cfg.stages()
     earlier = order[: order.index(stage)]
@@ -159,7 +162,10 @@ def train_stage(
         opt_d.load_state_dict(payload["opt_d"])
         sched_g.load_state_dict(payload["sched_g"])
         sched_d.load_state_dict(payload["sched_d"])
-        _restore_rng(payload["rng"][world.rank] if world.rank < len(payload["rng"]) else payload["rng"][0], noise)
+        # Each rank resumes its own noise and dropout streams; a rank the saved run did not
+        # have (more processes now) keeps its fresh per-rank seed rather than duplicating one.
+        if world.rank < len(payload["rng"]):
+            _restore_rng(payload["rng"][world.rank], noise)
         start_epoch, step = payload["epoch"], payload["step"]
         if world.is_main:
             history = _trim_log(paths.log, step)
@@ -185,7 +191,9 @@ def train_stage(
     log = None
     if world.is_main:
         paths.root.mkdir(parents=True, exist_ok=True)
-        log = open(paths.log, "a")
+        # Line-buffered so the log can be followed live; a fresh run replaces the lines of a
+        # run that was killed before its first checkpoint.
+        log = open(paths.log, "a" if resume else "w", buffering=1)
     emit("start", {"epoch": start_epoch, "epochs": opts.epochs, "steps_per_epoch": steps_per_epoch,
                    "images": len(images), "skipped": images.skipped, "world": world.size, "device": str(device)})
 
@@ -196,12 +204,11 @@ def train_stage(
                 x = g(x)
         return x
 
-    def save_epoch(epoch: int) -> None:
+    def save_epoch(epoch: int, rngs: list[dict[str, Any]]) -> None:
         sampler_g = ema if ema is not None else generator
         gens = {**upstream, stage: sampler_g.state_dict()}
         base = {"config": cfg.to_dict(), "preset": cfg.preset, "stage": stage, "epoch": epoch, "step": step}
         checkpoint.save({**base, "generators": gens}, paths.snapshot(epoch))
-        rngs = [_rng_state(noise)]
         checkpoint.save({
             **base, "generators": {**upstream, stage: generator.state_dict()},
             "ema": ema.state_dict() if ema is not None else None,
@@ -283,9 +290,9 @@ def train_stage(
             break
         sched_g.step()
         sched_d.step()
+        rngs = distributed.all_gather(_rng_state(noise), world)  # every rank's, for an exact resume
         if world.is_main:
-            log.flush()
-            save_epoch(epoch + 1)
+            save_epoch(epoch + 1, rngs)
         emit("epoch", {"epoch": epoch + 1, "epochs": opts.epochs, "step": step,
                        "seconds": time.perf_counter() - t0, "checkpoint": str(paths.last)})
     if log is not None:
@@ -294,5 +301,6 @@ def train_stage(
         writer.close()
     distributed.teardown(world)
     summary = {"steps": step, "run_dir": str(paths.root), "stopped_early": stopped}
-    emit("end", summary)
+    # Callbacks also get the trained modules (this rank's; identical on every rank).
+    emit("end", {**summary, "generator": generator, "discriminator": discriminator})
     return summary

@@ -22,3 +22,4 @@ class TrainOptions:
     seed: int = 0  # seeds weights, noise and data order
     sample_grid: int = 8  # the per-epoch sample grid is sample_grid x sample_grid
     workers: int = 0  # data-loader worker processes
+    threads: int = 0  # CPU threads per process (0: torch's default; under torchrun, the node's cores / its processes)

@@ -35,9 +35,9 @@ def upstream_states(cfg: config_mod.Config, stage: str, source: str | os.PathLik
 
 
 def train(
-    preset: str = "paper",
+    preset: str | None = None,
     data: str | os.PathLike | None = None,
-    stage: int = 1,
+    stage: int | None = None,
     out: str | os.PathLike = "runs/train",
     overrides: Sequence[str] = (),
     resume: bool = False,
@@ -47,17 +47,39 @@ def train(
     max_steps: int | None = None,
     data_progress=None,
 ) -> dict:
-    """Train one stage of a preset's generator chain on a folder of images."""
-    if resume and Path(out).joinpath("checkpoints", "last.pt").exists():
-        # A resumed run keeps the configuration it was started with, plus new overrides.
-        saved = checkpoint.load(checkpoint.find_latest(out))["config"]
-        cfg = config_mod.resolve(saved, overrides)
+    """Train one stage of a preset's generator chain on a folder of images.
+
+    ``preset`` and ``stage`` default to ``paper`` and 1, or to the run's own
+    when resuming; naming others than the run's is an error.
+    """
+    if resume:
+        # A resumed run keeps the configuration it was started with (plus new overrides)
+        # and the earlier stages' weights it was started from.
+        payload = checkpoint.load(checkpoint.find_latest(out))
+        if preset is not None and preset != payload["preset"]:
+            raise DnartError(f"{out}: a run of preset {payload['preset']!r}, not {preset!r} (omit --preset to resume it)")
+        if upstream is not None:
+            raise DnartError(f"{out}: a resumed run keeps the earlier stages it was started with; drop --upstream")
+        cfg = config_mod.resolve(payload["config"], overrides)
+        if payload.get("stage") not in cfg.stages():
+            raise DnartError(f"{out}: its checkpoint names no stage of preset {cfg.preset!r}")
+        run_stage = cfg.stages().index(payload["stage"]) + 1
+        if stage is not None and stage != run_stage:
+            raise DnartError(f"{out}: a run of {payload['stage']}, not stage{stage} (omit --stage to resume it)")
+        stage = run_stage
     else:
-        cfg = config_mod.resolve(preset, overrides)
+        if Path(out).joinpath("checkpoints", "last.pt").exists():  # before decoding any images
+            raise DnartError(f"{out}: already holds a run; pass --resume to continue it or choose another --out")
+        cfg = config_mod.resolve(preset or "paper", overrides)
+        stage = stage or 1
     stages = cfg.stages()
     if not 1 <= stage <= len(stages):
         raise DnartError(f"--stage {stage}: preset {cfg.preset!r} has stages 1..{len(stages)}")
     name = stages[stage - 1]
+    if resume:
+        earlier = {s: payload["generators"][s] for s in stages[: stage - 1]}
+    else:
+        earlier = upstream_states(cfg, name, upstream)
     images = load_images(data, cfg[name].build().image_size, progress=data_progress)
-    return train_stage(cfg, name, images, out, upstream=upstream_states(cfg, name, upstream),
+    return train_stage(cfg, name, images, out, upstream=earlier,
                        resume=resume, device=device_for(device), callback=callback, max_steps=max_steps)

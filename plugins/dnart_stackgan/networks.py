@@ -13,6 +13,20 @@ from torch import nn
 from .lanczos import lanczos_resize
 
 
+class LanczosResize(nn.Module):
+    """Lanczos-3 resize of a batch to ``size`` x ``size`` (a module so it shows in layer tables)."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return lanczos_resize(images, self.size)
+
+    def extra_repr(self) -> str:
+        return f"size={self.size}"
+
+
 def _same_conv(cin: int, cout: int, kernel: int) -> nn.Module:
     # TensorFlow-style 'same' at stride 1: an even kernel pads one more at the end.
     lo, hi = (kernel - 1) // 2, kernel // 2
@@ -45,9 +59,9 @@ class StageIGenerator(nn.Module):
     def __init__(self, latent_dim: int, channels: int, n_up: int, kernel: int, out_kernel: int,
                  upsample: str, batch_norm: bool, dense_relu: bool):
         super().__init__()
-        self.channels = channels
         self.dense = nn.Linear(latent_dim, channels * 16)
         self.dense_act = nn.ReLU(inplace=True) if dense_relu else nn.Identity()
+        self.reshape = nn.Unflatten(1, (channels, 4, 4))
         blocks, c = [], channels
         for _ in range(n_up):
             blocks.append(up_block(c, c // 2, kernel, upsample, batch_norm))
@@ -56,7 +70,7 @@ class StageIGenerator(nn.Module):
         self.to_rgb = nn.Sequential(_same_conv(c, 3, out_kernel), nn.Tanh())
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        x = self.dense_act(self.dense(z)).view(-1, self.channels, 4, 4)
+        x = self.reshape(self.dense_act(self.dense(z)))
         return self.to_rgb(self.blocks(x))
 
 
@@ -75,6 +89,7 @@ class Discriminator(nn.Module):
             layers.append(down_block(c, cout, activation, dropout))
             c, size = cout, size // 2
         self.features = nn.Sequential(*layers)
+        self.flatten = nn.Flatten()
         self.dense = nn.Linear(c * size * size, 1)
         if spectral_norm:
             # Bounds each layer's Lipschitz constant (Miyato et al. 2018), which keeps
@@ -84,7 +99,7 @@ class Discriminator(nn.Module):
                     nn.utils.parametrizations.spectral_norm(module)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.dense(torch.flatten(self.features(x), 1)).squeeze(1)
+        return self.dense(self.flatten(self.features(x))).squeeze(1)
 
 
 class StageIIGenerator(nn.Module):
@@ -93,7 +108,7 @@ class StageIIGenerator(nn.Module):
     def __init__(self, input_size: int, filters: tuple[int, ...], kernel: int, out_kernel: int,
                  upsample: str, batch_norm: bool):
         super().__init__()
-        self.input_size = input_size
+        self.resize = LanczosResize(input_size)
         blocks, c = [], 3
         for cout in filters:
             blocks.append(up_block(c, cout, kernel, upsample, batch_norm))
@@ -102,4 +117,4 @@ class StageIIGenerator(nn.Module):
         self.to_rgb = nn.Sequential(_same_conv(c, 3, out_kernel), nn.Tanh())
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
-        return self.to_rgb(self.blocks(lanczos_resize(image, self.input_size)))
+        return self.to_rgb(self.blocks(self.resize(image)))
