@@ -15,4 +15,5 @@ def dnart_register_generators(register):
 @dnart.hookimpl
 def dnart_register_presets(register):
     register("paper", presets.PAPER, "The paper's configuration (StackGAN 64 -> 224, mean-average DNA)")
+    register("modern", presets.MODERN, "Better landscapes from the same compute: SN-hinge D, DiffAugment, EMA")
     register("smoke", presets.SMOKE, "Tiny networks for tests and CI; seconds on a CPU")

@@ -35,6 +35,20 @@ def _same_conv(cin: int, cout: int, kernel: int) -> nn.Module:
     return nn.Sequential(nn.ZeroPad2d((lo, hi, lo, hi)), nn.Conv2d(cin, cout, kernel))
 
 
+def initialise(module: nn.Module, scheme: str) -> nn.Module:
+    """Initialise every convolution and dense layer: ``glorot`` (Keras' default: Glorot-uniform
+    weights, zero biases, what the authors' Keras code got) or ``torch`` (PyTorch's own)."""
+    if scheme == "glorot":
+        for m in module.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                parametrized = nn.utils.parametrize.is_parametrized(m, "weight")
+                nn.init.xavier_uniform_(m.parametrizations.weight.original if parametrized else m.weight)
+                nn.init.zeros_(m.bias)
+    elif scheme != "torch":
+        raise ValueError(f"unknown init {scheme!r}")
+    return module
+
+
 def _activation(name: str) -> nn.Module:
     return {"relu": nn.ReLU(inplace=True), "leaky_relu": nn.LeakyReLU(0.2, inplace=True)}[name]
 

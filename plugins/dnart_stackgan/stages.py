@@ -25,6 +25,7 @@ class StageIOptions:
     d_activation: str = "relu"  # the paper's Down Sample block uses ReLU
     dropout: float = 0.2  # all Dropout layers
     d_spectral_norm: bool = False  # not in the paper: spectral normalisation of every D layer
+    init: str = "glorot"  # our reading: Keras' default initialisation ("torch": PyTorch's)
 
 
 class StackGANStageI(Stage):
@@ -42,14 +43,15 @@ class StackGANStageI(Stage):
 
     def build_generator(self):
         o = self.options
-        return networks.StageIGenerator(o.latent_dim, o.channels, o.n_up, o.kernel, o.out_kernel,
-                                        o.upsample, o.batch_norm, o.dense_relu)
+        return networks.initialise(networks.StageIGenerator(
+            o.latent_dim, o.channels, o.n_up, o.kernel, o.out_kernel, o.upsample, o.batch_norm, o.dense_relu), o.init)
 
     def build_discriminator(self):
         o = self.options
         channels = tuple(o.d_channels * 2 ** (i + 1) for i in range(o.d_blocks))
-        return networks.Discriminator(self.image_size, o.d_channels, o.d_first_stride, channels,
-                                      o.d_activation, o.dropout, o.d_spectral_norm)
+        return networks.initialise(networks.Discriminator(
+            self.image_size, o.d_channels, o.d_first_stride, channels, o.d_activation, o.dropout, o.d_spectral_norm
+        ), o.init)
 
 
 @dataclasses.dataclass
@@ -66,6 +68,7 @@ class StageIIOptions:
     d_activation: str = "relu"  # the paper's Down Sample block uses ReLU
     dropout: float = 0.2
     d_spectral_norm: bool = False  # not in the paper: spectral normalisation of every D layer
+    init: str = "glorot"  # our reading: Keras' default initialisation ("torch": PyTorch's)
 
 
 class StackGANStageII(Stage):
@@ -83,9 +86,10 @@ class StackGANStageII(Stage):
 
     def build_generator(self):
         o = self.options
-        return networks.StageIIGenerator(o.input_size, o.filters, o.kernel, o.out_kernel, o.upsample, o.batch_norm)
+        return networks.initialise(networks.StageIIGenerator(
+            o.input_size, o.filters, o.kernel, o.out_kernel, o.upsample, o.batch_norm), o.init)
 
     def build_discriminator(self):
         o = self.options
-        return networks.Discriminator(self.image_size, o.d_channels, 2, o.d_filters, o.d_activation, o.dropout,
-                                      o.d_spectral_norm)
+        return networks.initialise(networks.Discriminator(
+            self.image_size, o.d_channels, 2, o.d_filters, o.d_activation, o.dropout, o.d_spectral_norm), o.init)
