@@ -11,9 +11,13 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "dnart-gc-encoder"
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "dnart-gc-encoder"
 
-pytestmark = pytest.mark.slow
+
+def test_docs_walk_through_the_example_as_it_is():
+    module = (EXAMPLE / "dnart_gc_encoder.py").read_text()
+    assert f"```python\n{module}```" in (ROOT / "docs" / "plugins.md").read_text()
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +44,7 @@ def run(args: list[str], site: Path, load: str | None = None) -> subprocess.Comp
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=120)
 
 
+@pytest.mark.slow
 def test_installed_example_is_listed_by_dnart_plugins_beside_the_builtin_set(site):
     result = run(["-m", "dnart", "plugins", "--json"], site)
     assert result.returncode == 0, result.stderr
@@ -50,23 +55,27 @@ def test_installed_example_is_listed_by_dnart_plugins_beside_the_builtin_set(sit
         "name": "gc-content",
         "plugin": "gc",
         "version": "0.1.0",
-        "description": "GC content: each latent value is the share of G and C in 1/latent_dim of the DNA.",
+        "description": "GC content: the share of G and C in each of `windows` equal stretches of the input's bases.",
     }
     assert "stackgan" in {row["plugin"] for row in rows}
     assert "'gc'" not in result.stderr  # no warning about it
 
 
+@pytest.mark.slow
 def test_installed_example_is_usable_by_name(site):
     script = (
-        "import json; from dnart import config; "
-        "cfg = config.resolve({'latent_dim': 4, 'encoder': {'name': 'gc-content'}}); "
-        "print(json.dumps(cfg['encoder'].build().encode(['GGCC', 'ATAT', 'gcat', 'ACGT'])))"
+        "import json; from dnart import config; from dnart.dna import Reads; "
+        "cfg = config.resolve({'latent_dim': 4, 'encoder': {'name': 'gc-content'}}, ['encoder.windows=2']); "
+        "encoder = cfg['encoder'].build(); "
+        "reads = Reads.from_sequences(['GGCC', 'ggat', 'ATAT', 'ACAT']); "
+        "print(json.dumps([encoder.features(reads).tolist(), len(encoder.encode(reads))]))"
     )
     result = run(["-c", script], site, load="gc")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == [1.0, 0.0, 0.5, 0.5]
+    assert json.loads(result.stdout) == [[0.75, 0.125], 4]  # projected to latent_dim values
 
 
+@pytest.mark.slow
 def test_without_the_install_the_example_is_not_found(tmp_path):
     result = run(["-m", "dnart", "plugins", "--json"], tmp_path, load="gc")
     assert result.returncode == 0

@@ -1,36 +1,50 @@
-"""A dnart encoder plugin: each latent value is the GC content of one stretch of the DNA."""
+"""A dnart encoder plugin: the GC content of consecutive stretches of the DNA."""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Sequence
+
+import numpy as np
 
 import dnart
+from dnart.dna import UNKNOWN, Reads
+from dnart.encoding import Encoder, EncoderOptions
+
+G, C = 2, 1  # base codes: A 0, C 1, G 2, T 3
 
 
 @dataclasses.dataclass
-class GCOptions:
-    latent_dim: int = 128  # values in the latent vector; a preset's top-level latent_dim fills it
+class GCOptions(EncoderOptions):
+    windows: int = 0  # stretches of DNA, one feature each (0: latent_dim of them)
 
 
-class GCEncoder:
-    """GC content: each latent value is the share of G and C in 1/latent_dim of the DNA."""
+class GCContent(Encoder):
+    """GC content: the share of G and C in each of `windows` equal stretches of the input's bases."""
 
     name = "gc-content"
     Options = GCOptions
 
-    def __init__(self, options: GCOptions):
-        self.options = options
+    def check_options(self) -> None:
+        super().check_options()
+        if self.options.windows < 0:
+            raise dnart.DnartError(f"encoder.windows={self.options.windows}: expected 0 or more")
 
-    def encode(self, reads: Sequence[str]) -> list[float]:
-        dna = "".join(reads).upper()
-        n = self.options.latent_dim
-        if len(dna) < n:
-            raise dnart.DnartError(f"gc-content needs at least {n} bases, got {len(dna)}")
-        parts = (dna[i * len(dna) // n : (i + 1) * len(dna) // n] for i in range(n))
-        return [(part.count("G") + part.count("C")) / len(part) for part in parts]
+    def features(self, reads: Reads) -> np.ndarray:
+        windows = self.options.windows or self.options.latent_dim
+        # Two passes over the input: its length fixes the stretches, then each base is counted in its own.
+        total = sum(int(np.count_nonzero(batch.codes < UNKNOWN)) for batch in reads)
+        if total < windows:
+            raise dnart.DnartError(f"gc-content needs at least {windows} bases, got {total}")
+        gc, size, seen = np.zeros(windows), np.zeros(windows), 0
+        for batch in reads:
+            bases = batch.codes[batch.codes < UNKNOWN]
+            window = (np.arange(seen, seen + len(bases)) * windows) // total
+            gc += np.bincount(window, weights=(bases == G) | (bases == C), minlength=windows)
+            size += np.bincount(window, minlength=windows)
+            seen += len(bases)
+        return gc / size
 
 
 @dnart.hookimpl
 def dnart_register_encoders(register):
-    register(GCEncoder)
+    register(GCContent)
