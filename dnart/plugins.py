@@ -144,9 +144,19 @@ def get_plugin_manager() -> pluggy.PluginManager:
                 f"DNART_LOAD_PLUGINS names unknown plugin {', '.join(sorted(missing))} "
                 f"(installed: {', '.join(ep.name for ep in eps) or 'none'})"
             )
+    sources: dict[str, str] = {}  # plugin name -> the distribution that supplied it
     for ep in eps:
         if wanted is not None and ep.name not in wanted:
             continue
+        dist = getattr(ep, "dist", None)
+        source = dist.name if dist is not None else "an unknown distribution"
+        if ep.name in sources:
+            _warn(
+                f"plugin {ep.name!r} of {source!r} is skipped: "
+                f"{sources[ep.name]!r} already supplies a plugin of that name"
+            )
+            continue
+        sources[ep.name] = source
         try:
             module = ep.load()
         except Exception as exc:  # a broken plugin must not take the CLI down
@@ -157,7 +167,6 @@ def get_plugin_manager() -> pluggy.PluginManager:
         except DnartError as exc:
             _warn(f"{exc}; skipped")
             continue
-        dist = getattr(ep, "dist", None)
         _State.versions[ep.name] = dist.version if dist is not None else "-"
     _State.pm = pm
     return pm

@@ -147,6 +147,21 @@ def test_name_clash_warns_naming_both_plugins(make_distribution, monkeypatch):
     assert (entry.plugin, entry.version, entry.description) == ("beta", "2.0", "Beta's.")
 
 
+def test_two_distributions_with_one_plugin_name_warn_naming_both(make_distribution, monkeypatch):
+    make_distribution("dnart-first", "1.0", {"dup": encoder_plugin("first-enc")})
+    make_distribution("dnart-second", "1.0", {"dup": encoder_plugin("second-enc")})
+    monkeypatch.setenv("DNART_LOAD_PLUGINS", "dup")
+    with pytest.warns(plugins.PluginWarning) as record:
+        names = encoder_names()
+    (warning,) = record
+    (kept,) = names  # one of them, as importlib.metadata lists them
+    dists = {"first-enc": "dnart-first", "second-enc": "dnart-second"}
+    skipped = ({"dnart-first", "dnart-second"} - {dists[kept]}).pop()
+    assert str(warning.message) == (
+        f"plugin 'dup' of {skipped!r} is skipped: {dists[kept]!r} already supplies a plugin of that name"
+    )
+
+
 class FailingPlugin:
     @hookimpl
     def dnart_register_encoders(self, register):
