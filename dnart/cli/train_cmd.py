@@ -41,34 +41,42 @@ def register(app: typer.Typer) -> None:
             sets.append(f"train.epochs={epochs}")
         if batch_size is not None:
             sets.append(f"train.batch_size={batch_size}")
-        with progress_bar(TextColumn("{task.fields[info]}")) as bar:
-            task = None
+        bar = progress_bar(TextColumn("{task.fields[info]}"))
+        task = None
 
-            def on_data(done: int, total: int) -> None:
-                nonlocal task
-                if task is None:
-                    task = bar.add_task("decoding images", total=total, info="")
-                bar.update(task, completed=done)
+        def show(description: str, total: int) -> None:
+            # The display starts with the first progress, so an error before any stays one line.
+            nonlocal task
+            if not bar.live.is_started:
+                bar.start()
+            if task is not None:
+                bar.remove_task(task)
+            task = bar.add_task(description, total=total, info="")
 
-            def on_event(event: str, info: dict) -> None:
-                nonlocal task
-                if event == "start":
-                    if task is not None:
-                        bar.remove_task(task)
-                    total = info["steps_per_epoch"] * (info["epochs"] - info["epoch"])
-                    task = bar.add_task("training", total=total, info="")
-                    bar.console.print(
-                        f"{info['images']} images ({info['skipped']} unreadable skipped), "
-                        f"{info['world']} process(es) on {info['device']}, epochs {info['epoch'] + 1}..{info['epochs']}"
-                    )
-                elif event == "step":
-                    bar.update(task, advance=1, info=(
-                        f"epoch {info['epoch']} step {info['step']} D {info['loss_d']:.3f} "
-                        f"G {info['loss_g']:.3f} {info['images_per_s']:.1f} img/s"))
-                elif event == "epoch":
-                    bar.console.print(f"epoch {info['epoch']}/{info['epochs']} done in {info['seconds']:.0f}s, "
-                                      f"checkpoint {info['checkpoint']}")
+        def on_data(done: int, total: int) -> None:
+            if task is None:
+                show("decoding images", total)
+            bar.update(task, completed=done)
 
+        def on_event(event: str, info: dict) -> None:
+            if event == "start":
+                show("training", info["steps_per_epoch"] * (info["epochs"] - info["epoch"]))
+                bar.console.print(
+                    f"{info['images']} images ({info['skipped']} unreadable skipped), "
+                    f"{info['world']} process(es) on {info['device']}, epochs {info['epoch'] + 1}..{info['epochs']}"
+                )
+            elif event == "step":
+                bar.update(task, advance=1, info=(
+                    f"epoch {info['epoch']} step {info['step']} D {info['loss_d']:.3f} "
+                    f"G {info['loss_g']:.3f} {info['images_per_s']:.1f} img/s"))
+            elif event == "epoch":
+                bar.console.print(f"epoch {info['epoch']}/{info['epochs']} done in {info['seconds']:.0f}s, "
+                                  f"checkpoint {info['checkpoint']}")
+
+        try:
             summary = train(preset, data, stage, out, sets, resume, upstream, device,
                             callback=on_event, data_progress=on_data)
+        finally:
+            if bar.live.is_started:
+                bar.stop()
         typer.echo(f"trained {summary['steps']} steps; run in {summary['run_dir']}", err=True)
