@@ -24,6 +24,9 @@ def ends_of(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np
     """First and last three codes of each piece (UNKNOWN where a piece is shorter)."""
     offsets = np.arange(3)
     lengths = (ends - starts)[:, None]
+    if len(codes) == 0:
+        blank = np.full((len(starts), 3), UNKNOWN, dtype=np.uint8)
+        return blank, blank.copy()
     head_at = np.minimum(starts[:, None] + offsets, len(codes) - 1)
     tail_at = np.maximum(ends[:, None] - 3 + offsets, 0)
     heads = np.where(offsets < lengths, codes[head_at], UNKNOWN)

@@ -38,9 +38,11 @@ class FastaParser(Parser):
         newlines = np.flatnonzero(arr == 0x0A)
         if len(newlines) == 0:
             if final and self.open:  # the input ends right after a buffer's worth of the last record
+                codes, at = np.array([END], dtype=np.uint8), np.zeros(1, dtype=np.int64)
+                if self.codons:
+                    self._check_codons(codes, at, at, True, self.record - 1, [self.open_line])
                 self.open = False
-                return Batch(np.array([END], dtype=np.uint8), np.zeros(1, np.int64), np.zeros(1, np.int64),
-                             self.record - 1, continued=True), len(buf)
+                return Batch(codes, at, at.copy(), self.record - 1, continued=True), len(buf)
             return None, len(buf) if final else 0
         used = int(newlines[-1]) + 1
         starts, ends = line_bounds(arr, newlines)

@@ -28,26 +28,24 @@ class FastqParser(Parser):
         available = int(filled[-1]) + 1 if len(filled) else 0
         if available % 4 == 3 and available < len(newlines):
             available += 1  # the empty quality line of an empty read
-        if final and available % 4:
-            self._truncated(available)
         n = available - available % 4
-        if n == 0:
-            return None, len(buf) if final else 0
-        used = int(newlines[n - 1]) + 1
-        self.check_binary(arr[:used], newlines[:n])
-        batch = self._records(buf, arr[:used], starts[:n], ends[:n])
-        self.line += n
-        self.record += n // 4
+        batch, used = None, len(buf) if final else 0
+        if n:
+            used = int(newlines[n - 1]) + 1
+            self.check_binary(arr[:used], newlines[:n])
+            batch = self._records(buf, arr[:used], starts[:n], ends[:n])
+            self.line += n
+            self.record += n // 4
+        if final and available % 4:  # only once the complete records before it are known to be sound
+            self._truncated(available % 4)
         return batch, used
 
     def record_at(self, line: int) -> int:
         return self.record + line // 4 + 1
 
     def _truncated(self, lines: int) -> None:
-        missing = ("sequence line", "'+' line", "quality line")[lines % 4 - 1]
-        index = lines // 4
-        self.fail(self.record + index + 1, self.line + 4 * index + 1,
-                  f"truncated record at the end of the file (no {missing})")
+        missing = ("sequence line", "'+' line", "quality line")[lines - 1]
+        self.fail(self.record + 1, self.line + 1, f"truncated record at the end of the file (no {missing})")
 
     def _records(self, buf: bytes, arr: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Batch:
         heads, seq0, seq1 = starts[0::4], starts[1::4], ends[1::4]
