@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import List, Optional
 
@@ -73,10 +74,13 @@ def register(app: typer.Typer) -> None:
                 bar.console.print(f"epoch {info['epoch']}/{info['epochs']} done in {info['seconds']:.0f}s, "
                                   f"checkpoint {info['checkpoint']}")
 
+        # Under torchrun every process runs this command; rank 0 alone reports, as it alone writes.
+        report = int(os.environ.get("RANK", "0")) == 0
         try:
             summary = train(preset, data, stage, out, sets, resume, upstream, device,
-                            callback=on_event, data_progress=on_data)
+                            callback=on_event if report else None, data_progress=on_data if report else None)
         finally:
             if bar.live.is_started:
                 bar.stop()
-        typer.echo(f"trained {summary['steps']} steps; run in {summary['run_dir']}", err=True)
+        if report:
+            typer.echo(f"trained {summary['steps']} steps; run in {summary['run_dir']}", err=True)
