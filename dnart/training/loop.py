@@ -271,6 +271,10 @@ def train_stage(
                 with torch.no_grad():
                     for pe, pg in zip(ema.parameters(), generator.parameters()):
                         pe.lerp_(pg, 1 - opts.ema_beta)
+                    # Batch-norm statistics are not averaged: they must describe the
+                    # activations of the weights they sit beside, so they are copied.
+                    for be, bg in zip(ema.buffers(), generator.buffers()):
+                        be.copy_(bg)
             step += 1
             seen += batch * world.size
             rate = seen / (time.perf_counter() - t0)
