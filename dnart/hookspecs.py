@@ -45,7 +45,8 @@ def dnart_register_metrics(register):
 
     :param register: call ``register(cls)`` once per metric class. The class
         has a ``name``, a docstring, an ``Options`` dataclass, and subclasses
-        :class:`dnart.metrics.Metric` (``compute(real, fake) -> float``).
+        :class:`dnart.metrics.Metric`: ``summarize(batches)`` reduces one image
+        set to a summary, ``compare(real, fake)`` turns two summaries into a float.
     :returns: nothing; the return value is ignored.
     """
 
