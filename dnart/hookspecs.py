@@ -21,8 +21,9 @@ def dnart_register_encoders(register):
 
     :param register: call ``register(cls)`` once per encoder class. The class
         has a ``name`` (str), a docstring whose first line describes it, an
-        ``Options`` dataclass of its settings, and subclasses
-        :class:`dnart.encoding.Encoder`.
+        ``Options`` dataclass of its settings (subclassing
+        :class:`dnart.encoding.EncoderOptions`), and subclasses
+        :class:`dnart.encoding.Encoder`, implementing ``features(reads)``.
     :returns: nothing; the return value is ignored.
     """
 
