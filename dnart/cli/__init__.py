@@ -11,8 +11,10 @@ from typer.core import TyperGroup
 from .. import __version__, plugins
 from ..errors import DnartError
 from . import encode_cmd, export_cmd, gallery_cmd, morph_cmd, plugins_cmd, presets_cmd, render_cmd, train_cmd
+from . import eval_cmd, fid_cmd
 
-COMMAND_MODULES = [plugins_cmd, presets_cmd, encode_cmd, render_cmd, morph_cmd, gallery_cmd, train_cmd, export_cmd]
+COMMAND_MODULES = [plugins_cmd, presets_cmd, encode_cmd, render_cmd, morph_cmd, gallery_cmd, train_cmd, export_cmd,
+                   fid_cmd, eval_cmd]
 
 
 def debug_enabled() -> bool:
