@@ -26,13 +26,14 @@ from typing import Sequence
 import numpy as np
 
 from dnart.dna import UNKNOWN, Reads
+from dnart.dna.alphabet import TRANSLATE
 from dnart.encoding import Encoder, EncoderOptions
 from dnart.errors import DnartError
 
 BLOCK_EXPONENT = 700.0  # kappa x block length: exp(+-350) and exp(-700) are safe in float64
 WHOLE_ROW = 4096  # records up to this long are processed many at once, as rows of a matrix
 CHAIN_ROW = 1 << 16  # longer records go through in rows this long, one after another
-ROW_BUDGET = 1 << 18  # positions per matrix: bounds memory at a few tens of MB
+ROW_BUDGET = 1 << 16  # positions per matrix: its arrays (2 MB each) stay in the processor's cache
 
 
 def _onehot(rows: np.ndarray) -> np.ndarray:
@@ -68,17 +69,16 @@ def _decayed_pairs(onehot: np.ndarray, kappa: float, carry: np.ndarray | None, c
         onehot = np.concatenate([np.zeros((n, 4, pad)), onehot], axis=-1)
     t = np.arange(size) - size / 2
     by_block = onehot.reshape(n, 4, blocks, size)
-    grown = by_block * np.exp(kappa * t)
-    # Sums of the earlier positions only, by shifting rather than subtracting:
-    # each term outweighs all before it, so a subtraction would cancel badly.
-    running = np.zeros_like(grown)
-    np.cumsum(grown[..., :-1], axis=-1, out=running[..., 1:])
-    shrunk = by_block * np.exp(-kappa * t)
-    wk = np.matmul(running.reshape(n, 4, -1), shrunk.reshape(n, 4, -1).transpose(0, 2, 1))
+    running = np.multiply(by_block, np.exp(kappa * t))
+    np.cumsum(running, axis=-1, out=running)
+    # Position t pairs with the sums up to t - 1: a shift, not a subtraction,
+    # which would cancel badly as each term outweighs all before it.
+    shrunk = np.multiply(by_block[..., 1:], np.exp(-kappa * t[1:]))
+    wk = np.matmul(running[..., :-1].reshape(n, 4, -1), shrunk.reshape(n, 4, -1).transpose(0, 2, 1))
     if blocks == 1 and carry is None and not chained:
         return wk, None
     start = np.zeros((n, 4)) if carry is None else carry * math.exp(kappa * pad)
-    totals = (running[..., -1] + grown[..., -1]) * math.exp(-kappa * size / 2)  # each block, seen from the next
+    totals = running[..., -1] * math.exp(-kappa * size / 2)  # each block, seen from the next
     after = _carry_scan(totals, math.exp(-kappa * size), start)
     begin = np.concatenate([start[..., None], after[..., :-1]], axis=-1)
     reach = by_block @ np.exp(-kappa * np.arange(size))
@@ -117,10 +117,47 @@ def features_from_sums(wk: np.ndarray, w0: np.ndarray, kappas: Sequence[float]) 
     return (ratio**power).reshape(*wk.shape[:-3], -1)
 
 
+def rows_of(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray):
+    """Records as matrices: (which records, their codes as (n, width) rows padded with UNKNOWN).
+
+    Records are grouped by length rounded up to a multiple of 32, so padding
+    wastes little, and a matrix holds at most ROW_BUDGET positions.
+    """
+    widths = -(-lengths // 32) * 32
+    for width in np.unique(widths[lengths > 0]):
+        chosen = np.flatnonzero(widths == width)
+        step = max(1, ROW_BUDGET // int(width))
+        for part in range(0, len(chosen), step):
+            pick = chosen[part:part + step]
+            at = starts[pick, None] + np.arange(width)
+            inside = at < (starts[pick] + lengths[pick])[:, None]
+            yield pick, np.where(inside, codes[np.minimum(at, len(codes) - 1)], UNKNOWN).astype(np.uint8)
+
+
 def embed(sequences: Sequence[str], kappas: Sequence[float] = (1.0,), length_sensitive: bool = False) -> np.ndarray:
-    """Each sequence's SGT on its own: (n, 16 len(kappas)), as the reference computes it."""
-    encoder = SGT(SGTOptions(kappas=tuple(kappas), length_sensitive=length_sensitive))
-    return np.stack([encoder.features(Reads.from_sequences([s])) for s in sequences])
+    """Each sequence's SGT on its own, as the reference computes it: (n, 16 len(kappas)).
+
+    Sequences are letters (A/C/G/T/U, other IUPAC codes pairing with nothing).
+    """
+    text = "".join(sequences).encode("ascii", "replace").translate(TRANSLATE)
+    joined = np.frombuffer(text, dtype=np.uint8)
+    if joined.max(initial=0) > UNKNOWN:
+        raise DnartError("embed: sequences must be nucleotide letters")
+    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    wk = np.zeros((len(lengths), len(kappas), 4, 4))
+    w0 = np.zeros((len(lengths), 4, 4))
+    letters = np.zeros(len(lengths))
+    short = np.flatnonzero(lengths <= WHOLE_ROW)
+    for pick, rows in rows_of(joined, starts[short], lengths[short]):
+        wk[short[pick]], w0[short[pick]], letters[short[pick]] = row_sums(rows, kappas)
+    for i in np.flatnonzero(lengths > WHOLE_ROW):
+        chain = _Chain(kappas)
+        chain.feed(joined[starts[i]:starts[i] + lengths[i]])
+        wk[i], w0[i], letters[i] = chain.wk, chain.w0, chain.counts.sum()
+    if length_sensitive:
+        w0 = np.divide(w0, letters[:, None, None], out=np.zeros_like(w0), where=letters[:, None, None] > 0)
+    return features_from_sums(wk, w0, kappas)
 
 
 @dataclasses.dataclass
@@ -190,17 +227,9 @@ class SGT(Encoder):
         return features_from_sums(self._wk, self._w0, kappas)
 
     def _add_rows(self, codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> None:
-        widths = -(-lengths // 32) * 32
-        for width in np.unique(widths[lengths > 0]):
-            chosen = np.flatnonzero(widths == width)
-            step = max(1, ROW_BUDGET // int(width))
-            for part in range(0, len(chosen), step):
-                pick = chosen[part:part + step]
-                at = starts[pick, None] + np.arange(width)
-                rows = np.where(at < (starts[pick] + lengths[pick])[:, None],
-                                codes[np.minimum(at, len(codes) - 1)], UNKNOWN).astype(np.uint8)
-                wk, w0, letters = row_sums(rows, self.options.kappas)
-                self._pool(wk.sum(axis=0), w0, letters)
+        for _, rows in rows_of(codes, starts, lengths):
+            wk, w0, letters = row_sums(rows, self.options.kappas)
+            self._pool(wk.sum(axis=0), w0, letters)
 
     def _add_chain(self, chain: _Chain) -> None:
         self._pool(chain.wk, chain.w0[None], chain.counts.sum(axis=-1))
