@@ -113,35 +113,39 @@ def sgt_versus_reference(label: str, reads: list[str], n_reference: int, kappas=
               f"| {(ref_wall / n_reference) / (wall / len(reads)):,.0f}x | {diff:.1e} |")
 
 
-API_RUN = """
-import sys
+# The child reports its own high-water mark: a forked child's ru_maxrss starts at its parent's.
+CHILD = """
+import runpy, sys
 sys.path.insert(0, {plugins!r})
-from dnart.encoding import encode_files
-from dnart_encoders import Kmer, MeanAverage, SGT
-encode_files([{path!r}], {{"mean-average": MeanAverage, "kmer": Kmer, "sgt": SGT}}[{encoder!r}]())
+try:
+{body}
+finally:
+    hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM")][0]
+    open({report!r}, "w").write(hwm.split()[1])
 """
+API_BODY = """    from dnart.encoding import encode_files
+    from dnart_encoders import Kmer, MeanAverage, SGT
+    encode_files([{path!r}], {{"mean-average": MeanAverage, "kmer": Kmer, "sgt": SGT}}[{encoder!r}]())"""
+CLI_BODY = """    sys.argv = ["dnart", "encode", {path!r}, "-e", {encoder!r}, "-o", "/tmp/bench-peak.npy"]
+    runpy.run_module("dnart", run_name="__main__")"""
 
 
-def child_peak(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of a child process."""
+def child_peak(body: str) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of a child Python running ``body``."""
+    report = "/tmp/bench-peak.kb"
+    code = CHILD.format(plugins=str(Path(__file__).parents[1] / "plugins"), body=body, report=report)
     started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    assert status == 0, f"{command} failed"
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
+    subprocess.run([sys.executable, "-c", code], stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started, int(Path(report).read_text()) / 1024
 
 
 def peak_memory(runs: list[tuple[str, Path]]) -> None:
     """Peak resident memory per (encoder, input): the encoding API alone, and `dnart encode` with every plugin."""
-    plugins = str(Path(__file__).parents[1] / "plugins")
     for encoder, path in runs:
-        code = API_RUN.format(plugins=plugins, path=str(path), encoder=encoder)
-        wall, peak = child_peak([sys.executable, "-c", code])
-        print(f"| {encoder}: encode_files | {os.path.getsize(path) / MB:,.0f} | {wall:.0f} | {peak:.0f} |")
-        wall, peak = child_peak([sys.executable, "-m", "dnart", "encode", str(path), "-e", encoder,
-                                 "-o", "/tmp/bench-peak.npy"])
-        print(f"| {encoder}: dnart encode (all plugins loaded) | {os.path.getsize(path) / MB:,.0f} | {wall:.0f} "
-              f"| {peak:.0f} |")
+        size = os.path.getsize(path) / MB
+        for label, body in (("encode_files", API_BODY), ("dnart encode (all plugins loaded)", CLI_BODY)):
+            wall, peak = child_peak(body.format(path=str(path), encoder=encoder))
+            print(f"| {encoder}: {label} | {size:,.0f} | {wall:.0f} | {peak:.0f} |")
 
 
 def main() -> None:
