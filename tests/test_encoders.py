@@ -225,12 +225,13 @@ def test_encode_api_on_the_example_reads(builtin, tmp_path):
     result = encode(SAMPLE, encoder="kmer", overrides=["encoder.k=3", "encoder.latent=gaussian"])
     assert (result.records, result.bases, result.skipped) == (6000, 900_000, 476)
     assert result.encoder == "kmer" and result.latent.shape == (128,) and result.features.shape == (32,)
-    section = encoder_section("small")
-    assert encode_files([SAMPLE], section).latent.shape == (16,)
     head = tmp_path / "head.fq"
     head.write_bytes(b"".join(SAMPLE.read_bytes().splitlines(keepends=True)[:800]))
-    assert encode(head, preset="small").features.shape == (32,)  # two kappas, projected to 16 values
-    assert encode_files([SAMPLE], section.build()).latent.tolist() == encode_files([SAMPLE], section).latent.tolist()
+    section = encoder_section("small")
+    small = encode_files([head], section)
+    assert small.latent.shape == (16,) and small.features.shape == (32,)  # two kappas, projected to 16 values
+    assert encode_files([head], section.build()).latent.tolist() == small.latent.tolist()
+    assert encode(head, preset="small").latent.tolist() == small.latent.tolist()
 
 
 @pytest.mark.data
