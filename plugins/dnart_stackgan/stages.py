@@ -6,8 +6,6 @@ import dataclasses
 
 from dnart.stages import Stage
 
-from . import networks
-
 
 @dataclasses.dataclass
 class StageIOptions:
@@ -42,11 +40,15 @@ class StackGANStageI(Stage):
         return (self.options.latent_dim,)
 
     def build_generator(self):
+        from . import networks  # torch loads when a network is built, not at registration
+
         o = self.options
         return networks.initialise(networks.StageIGenerator(
             o.latent_dim, o.channels, o.n_up, o.kernel, o.out_kernel, o.upsample, o.batch_norm, o.dense_relu), o.init)
 
     def build_discriminator(self):
+        from . import networks
+
         o = self.options
         channels = tuple(o.d_channels * 2 ** (i + 1) for i in range(o.d_blocks))
         return networks.initialise(networks.Discriminator(
@@ -85,11 +87,15 @@ class StackGANStageII(Stage):
         return (3, self.options.input_image, self.options.input_image)
 
     def build_generator(self):
+        from . import networks  # torch loads when a network is built, not at registration
+
         o = self.options
         return networks.initialise(networks.StageIIGenerator(
             o.input_size, o.filters, o.kernel, o.out_kernel, o.upsample, o.batch_norm), o.init)
 
     def build_discriminator(self):
+        from . import networks
+
         o = self.options
         return networks.initialise(networks.Discriminator(
             self.image_size, o.d_channels, 2, o.d_filters, o.d_activation, o.dropout, o.d_spectral_norm), o.init)
