@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from dnart import DnartError
 from dnart.metrics import weights as weights_mod
 from dnart.metrics.inception import BN_EPS, InceptionV3, fold_batch_norm_
-from dnart.metrics.weights import build_network, find_weights, read_state
+from dnart.metrics.weights import build_network, find_weights, read_state, unit_tensors
 
 KEYS = Path(__file__).parent / "fixtures" / "inception_keys"
 
@@ -27,13 +27,23 @@ def layout(name: str) -> dict[str, tuple[int, ...]]:
 
 
 def synthetic(name: str, seed: int = 0) -> dict[str, torch.Tensor]:
-    """Random tensors in a layout; variances positive as batch norm needs."""
+    """Distinct values for every tensor of a layout, cheaply.
+
+    A weight is a random per-output-channel value broadcast over its shape (a
+    view, no memory), which is enough to tell any two units or channels apart.
+    Variances are positive, as batch norm needs.
+    """
     gen = torch.Generator().manual_seed(seed)
     state = {}
     for key, shape in layout(name).items():
-        t = torch.randn(shape, generator=gen) * 0.1
-        state[key] = t.abs() + 0.5 if key.endswith(("var", "running_var")) else t
+        t = torch.randn(shape[0], *(1,) * (len(shape) - 1), generator=gen) * 0.1
+        state[key] = (t.abs() + 0.5 if key.endswith("var") else t).expand(shape)
     return state
+
+
+@pytest.fixture(scope="module")
+def pt_state() -> dict[str, torch.Tensor]:
+    return synthetic("pytorch_fid.txt")
 
 
 def test_layouts_hold_every_unit_with_matching_shapes():
@@ -41,7 +51,8 @@ def test_layouts_hold_every_unit_with_matching_shapes():
     # every one of our 94 units must find its tensors in both, with our shapes.
     pt, ts = layout("pytorch_fid.txt"), layout("torchscript.txt")
     assert len(pt) == 472 and len(ts) == 376
-    units = InceptionV3().units()
+    with torch.device("meta"):
+        units = InceptionV3().units()
     assert len(units) == 94
     used_pt, used_ts = set(), set()
     for name, unit in units.items():
@@ -61,29 +72,49 @@ def test_layouts_hold_every_unit_with_matching_shapes():
     assert used_ts == set(ts)
 
 
-def test_pytorch_fid_layout_loads_with_batch_norm_folded():
-    state = synthetic("pytorch_fid.txt")
-    net = build_network(state, "synthetic.pth")
+def check_folded(conv: torch.nn.Conv2d, state: dict[str, torch.Tensor], name: str) -> None:
+    """``conv`` holds unit ``name`` of a pytorch-fid-layout ``state`` with its batch norm folded in."""
+    scale = state[f"{name}.bn.weight"].double() / torch.sqrt(state[f"{name}.bn.running_var"].double() + BN_EPS)
+    expected_w = state[f"{name}.conv.weight"].double() * scale[:, None, None, None]
+    expected_b = state[f"{name}.bn.bias"].double() - state[f"{name}.bn.running_mean"].double() * scale
+    torch.testing.assert_close(conv.weight.double(), expected_w, rtol=1e-6, atol=1e-7)
+    torch.testing.assert_close(conv.bias.double(), expected_b, rtol=1e-6, atol=1e-7)
+
+
+def test_pytorch_fid_layout_maps_and_folds(pt_state):
+    tensors = unit_tensors(pt_state, "synthetic.pth")
+    assert len(tensors) == 94
     for name in ("Conv2d_1a_3x3", "Mixed_6b.branch7x7dbl_4", "Mixed_7c.branch_pool"):
-        conv = net.units()[name].conv
-        scale = state[f"{name}.bn.weight"].double() / torch.sqrt(state[f"{name}.bn.running_var"].double() + BN_EPS)
-        expected_w = state[f"{name}.conv.weight"].double() * scale[:, None, None, None]
-        expected_b = state[f"{name}.bn.bias"].double() - state[f"{name}.bn.running_mean"].double() * scale
-        torch.testing.assert_close(conv.weight.double(), expected_w, rtol=1e-6, atol=1e-7)
-        torch.testing.assert_close(conv.bias.double(), expected_b, rtol=1e-6, atol=1e-7)
+        weight = tensors[name][0]
+        conv = torch.nn.Conv2d(weight.shape[1], weight.shape[0], tuple(weight.shape[2:]))
+        fold_batch_norm_(conv, *tensors[name])
+        check_folded(conv, pt_state, name)
+
+
+@pytest.mark.slow
+def test_pytorch_fid_layout_builds_the_whole_network(pt_state):
+    net = build_network(pt_state, "synthetic.pth")
+    units = net.units()
+    for name in units:
+        check_folded(units[name].conv, pt_state, name)
     assert not net.training and not any(p.requires_grad for p in net.parameters())
+    # Our forward pass on these weights: finite, the right shape, ReLU-pooled so non-negative.
+    with torch.inference_mode():
+        out = net(torch.zeros(1, 3, 299, 299))
+    assert out.shape == (1, 2048) and torch.isfinite(out).all() and (out >= 0).all()
 
 
-def test_torchscript_layout_loads_with_unit_scale():
+def test_torchscript_layout_maps_to_our_units_with_unit_scale():
     state = synthetic("torchscript.txt", seed=1)
-    net = build_network(state, "synthetic.pt")
-    conv = net.units()["Mixed_5b.branch5x5_2"].conv  # NVIDIA's mixed.tower.conv_1
+    tensors = unit_tensors(state, "synthetic.pt")
+    weight, gamma, beta, mean, var = tensors["Mixed_5b.branch5x5_2"]  # NVIDIA's mixed.tower.conv_1
     prefix = "net.layers.mixed.tower.conv_1"
-    scale = 1 / torch.sqrt(state[f"{prefix}.var"].double() + BN_EPS)
-    torch.testing.assert_close(conv.weight.double(), state[f"{prefix}.weight"].double() * scale[:, None, None, None],
-                               rtol=1e-6, atol=1e-7)
-    torch.testing.assert_close(conv.bias.double(), state[f"{prefix}.beta"].double()
-                               - state[f"{prefix}.mean"].double() * scale, rtol=1e-6, atol=1e-7)
+    assert weight is state[f"{prefix}.weight"] and beta is state[f"{prefix}.beta"]
+    assert mean is state[f"{prefix}.mean"] and var is state[f"{prefix}.var"]
+    assert torch.equal(gamma, torch.ones(64))  # TensorFlow's scale=False
+    # Mixed_7c pools with a max, Mixed_7b with an average; each maps to its own NVIDIA block.
+    assert tensors["Mixed_7c.branch_pool"][0] is state["net.layers.mixed_10.tower_2_conv.weight"]
+    assert tensors["Mixed_7b.branch3x3dbl_3b"][0] is state["net.layers.mixed_9.tower_1_mixed_conv_1.weight"]
 
 
 def test_folded_unit_equals_convolution_then_batch_norm():
@@ -115,14 +146,14 @@ def test_wrong_or_partial_weights_are_one_line_errors(tmp_path):
         read_state(tmp_path / "list.pth")
 
 
-def test_state_dict_file_round_trip(tmp_path):
-    state = synthetic("pytorch_fid.txt", seed=3)
+def test_state_dict_file_round_trip(tmp_path, pt_state):
+    state = dict(pt_state)
     state["Conv2d_1a_3x3.bn.num_batches_tracked"] = torch.tensor(0)  # newer PyTorch adds these; ignored
     path = tmp_path / "pt_inception-2015-12-05-synthetic.pth"
     torch.save(state, path)
-    net = build_network(read_state(path), str(path))
-    assert torch.equal(net.Mixed_7b.branch1x1.conv.bias,
-                       build_network(synthetic("pytorch_fid.txt", seed=3)).Mixed_7b.branch1x1.conv.bias)
+    loaded = read_state(path)
+    assert loaded.keys() == state.keys() and all(torch.equal(loaded[k], state[k]) for k in state)
+    assert len(unit_tensors(loaded, str(path))) == 94
 
 
 @pytest.fixture

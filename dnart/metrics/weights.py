@@ -99,12 +99,15 @@ def read_state(path: str | os.PathLike) -> dict[str, torch.Tensor]:
     return state
 
 
-def build_network(state: dict[str, torch.Tensor], source: str = "weights") -> InceptionV3:
-    """An :class:`InceptionV3` in eval mode with ``state``'s weights (either layout) folded in."""
-    with torch.device("meta"):  # no random initialisation: every tensor is set below
-        net = InceptionV3()
-    net = net.to_empty(device="cpu")
-    for name, unit in net.units().items():
+def unit_tensors(state: dict[str, torch.Tensor], source: str = "weights") -> dict[str, tuple[torch.Tensor, ...]]:
+    """(weight, gamma, beta, mean, var) of each of the 94 units, from either layout, checked against the network.
+
+    Everything is checked before anything is allocated, so a wrong file fails fast.
+    """
+    with torch.device("meta"):  # shapes only, no memory
+        units = InceptionV3().units()
+    out = {}
+    for name, unit in units.items():
         try:
             tensors = _unit_tensors(state, name)
         except KeyError as exc:
@@ -116,7 +119,18 @@ def build_network(state: dict[str, torch.Tensor], source: str = "weights") -> In
         if tensors[0].shape != expected or any(t.shape != (expected[0],) for t in tensors[1:]):
             raise DnartError(f"{source}: tensor shapes of {name} do not match Inception-v3 "
                              f"(weight {tuple(tensors[0].shape)}, expected {tuple(expected)})")
-        fold_batch_norm_(unit.conv, *tensors)
+        out[name] = tensors
+    return out
+
+
+def build_network(state: dict[str, torch.Tensor], source: str = "weights") -> InceptionV3:
+    """An :class:`InceptionV3` in eval mode with ``state``'s weights (either layout) folded in."""
+    tensors = unit_tensors(state, source)
+    with torch.device("meta"):  # no random initialisation: every tensor is set below
+        net = InceptionV3()
+    net = net.to_empty(device="cpu")
+    for name, unit in net.units().items():
+        fold_batch_norm_(unit.conv, *tensors[name])
     return net.eval().requires_grad_(False)
 
 
