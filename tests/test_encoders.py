@@ -17,7 +17,7 @@ from dnart.encoding import (Encoder, EncoderOptions, encode, encode_files, encod
                             project)
 from dnart.errors import DnartError
 from dnart_encoders import sgt as sgt_module
-from dnart_encoders.kmer import Kmer, KmerOptions
+from dnart_encoders.kmer import Kmer, KmerOptions, count_kmers
 from dnart_encoders.mean_average import MeanAverage
 from dnart_encoders.sgt import SGT, SGTOptions, embed
 
@@ -105,6 +105,13 @@ def test_kmer_profile_matches_a_dictionary_count(k, canonical):
         got = Kmer(KmerOptions(k=k, canonical=canonical)).features(reads)
         np.testing.assert_allclose(got, naive_kmers(seqs, k, canonical), rtol=0, atol=1e-15)
     assert len(got) == (4**k + (4 ** (k // 2) if k % 2 == 0 else 0)) // 2 if canonical else 4**k
+
+
+def test_kmer_counts_taken_in_steps_add_up():
+    codes = np.random.default_rng(1).integers(0, 6, 1000).astype(np.uint8)  # A/C/G/T, unknown, record end
+    for k in (1, 3, 6):
+        whole = count_kmers(codes, k)
+        assert whole.sum() > 0 and (count_kmers(codes, k, step=7) == whole).all()
 
 
 def test_kmer_options_are_checked():

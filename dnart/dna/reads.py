@@ -87,10 +87,11 @@ class Reads:
 
     def _batches(self, inp: Input, parser, buf: bytes, done: int, total: int) -> Iterator[Batch]:
         size = self.chunk_size
+        final = False
         while True:
-            data = self._read(inp, parser, size)
-            final = not data
-            if data:
+            if len(buf) < size:  # the sniffed text may already fill a buffer
+                data = self._read(inp, parser, size - len(buf))
+                final = not data
                 buf = buf + data if buf else data
             batch, used = parser.parse(buf, final)
             # A record longer than the buffer: read more at once rather than re-join often.

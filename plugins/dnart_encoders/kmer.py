@@ -35,11 +35,19 @@ def canonical_indices(k: int) -> np.ndarray:
     return np.flatnonzero(index <= reverse_complements(k))
 
 
-def count_kmers(codes: np.ndarray, k: int) -> np.ndarray:
-    """Counts of each k-mer in ``codes``; windows holding an unknown base or a record end are skipped."""
+def count_kmers(codes: np.ndarray, k: int, step: int = 1 << 20) -> np.ndarray:
+    """Counts of each k-mer in ``codes``; windows holding an unknown base or a record end are skipped.
+
+    Windows are taken ``step`` starts at a time, which bounds the temporary arrays.
+    """
+    counts = np.zeros(4**k, dtype=np.int64)
+    for start in range(0, max(0, len(codes) - k + 1), step):
+        counts += _count_windows(codes[start:start + step + k - 1], k)
+    return counts
+
+
+def _count_windows(codes: np.ndarray, k: int) -> np.ndarray:
     n = len(codes) - k + 1
-    if n <= 0:
-        return np.zeros(4**k, dtype=np.int64)
     digits = (codes & 3).astype(np.uint32)
     index = digits[:n].copy()
     for t in range(1, k):

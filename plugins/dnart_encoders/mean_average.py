@@ -37,9 +37,10 @@ class MeanAverage(Encoder):
             if len(sums) >= want:
                 continue
             valid = batch.codes < UNKNOWN
-            running = np.zeros(len(batch.codes) + 1, dtype=np.int64)
+            # int32 holds the sums of a whole batch (its buffer is far below 700 million bases).
+            running = np.zeros(len(batch.codes) + 1, dtype=np.int32)
             np.cumsum(np.where(valid, batch.codes, 0), out=running[1:])
-            seen = np.zeros(len(batch.codes) + 1, dtype=np.int64)
+            seen = np.zeros(len(batch.codes) + 1, dtype=np.int32)
             np.cumsum(valid, out=seen[1:])
             piece_sums = (running[batch.ends] - running[batch.starts]).tolist()
             piece_counts = (seen[batch.ends] - seen[batch.starts]).tolist()
