@@ -59,23 +59,31 @@ def pyramid_levels(resolution: int, smallest: int = 16) -> int:
 
 
 def random_patches(level: torch.Tensor, per_image: int, size: int, gen: torch.Generator) -> torch.Tensor:
-    """``per_image`` random ``size`` x ``size`` patches lying wholly inside each image: (N * per_image, C, size, size)."""
+    """``per_image`` random ``size`` x ``size`` patches lying wholly inside each square image.
+
+    Returns (N * per_image, C, size, size). Centres are drawn image after image
+    from ``gen``, so splitting a set into other batches draws the same ones.
+    """
     n, c, h, w = level.shape
     half = size // 2
     count = n * per_image
-    cy = torch.randint(half, h - half, (count,), generator=gen)
-    cx = torch.randint(half, w - half, (count,), generator=gen)
+    cy, cx = torch.randint(half, h - half, (count, 2), generator=gen).unbind(1)
     offsets = torch.arange(-half, half + 1)
     image = torch.arange(n).repeat_interleave(per_image)
     return level[image[:, None, None, None], torch.arange(c)[None, :, None, None],
                  (cy[:, None] + offsets)[:, None, :, None], (cx[:, None] + offsets)[:, None, None, :]]
 
 
+def _generator(*key: int) -> torch.Generator:
+    """A generator seeded from a tuple of integers (numpy's SeedSequence mixes them)."""
+    return torch.Generator().manual_seed(int(np.random.SeedSequence(list(key)).generate_state(1)[0]))
+
+
 class _Sample:
     """A uniform random subset of at most ``cap`` rows of a stream: the rows with the smallest random keys."""
 
     def __init__(self, cap: int, gen: torch.Generator):
-        self.cap, self.gen = cap, gen
+        self.cap, self.gen = cap, gen  # gen draws only keys, so batching does not change them
         self.keys: list[torch.Tensor] = []
         self.rows: list[torch.Tensor] = []
         self.size = 0
@@ -111,11 +119,13 @@ def descriptors(
     levels = pyramid_levels(resolution)
     if levels == 0 or resolution < patch_size:
         raise ValueError(f"resolution {resolution}: SWD needs images of at least 16 pixels")
-    gen = torch.Generator().manual_seed(seed)
-    samples = [_Sample(max_patches, gen) for _ in range(levels)]
+    # One stream per level and purpose, each consumed image by image: the same
+    # images give the same descriptors however they are batched.
+    positions = [_generator(seed, level, 0) for level in range(levels)]
+    samples = [_Sample(max_patches, _generator(seed, level, 1)) for level in range(levels)]
     for batch in batches:
         images = resize_area(batch.float(), resolution)
-        for level, sample in zip(laplacian_pyramid(images, levels), samples):
+        for level, gen, sample in zip(laplacian_pyramid(images, levels), positions, samples):
             sample.add(random_patches(level, per_image, patch_size, gen))
         if progress is not None:
             progress(len(batch))
