@@ -7,7 +7,6 @@ callback and imports no UI code; rank 0 alone writes files.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import json
 import os
@@ -20,10 +19,10 @@ from torch.utils.data import DistributedSampler
 
 from .. import config as config_mod
 from ..errors import DnartError
-from ..model import build_generators, to_uint8
-from . import checkpoint, distributed, grid, losses
-from .augment import diff_augment
+from ..model import to_uint8
+from . import checkpoint, distributed, grid
 from .dataset import ImageSet
+from .step import build_gan
 
 Callback = Callable[[str, dict[str, Any]], None]
 
@@ -131,19 +130,9 @@ def train_stage(
     if len(images) < opts.batch_size:
         raise DnartError(f"{images.source}: {len(images)} images, fewer than one batch of {opts.batch_size}")
 
-    cuda = device.type == "cuda"
-    fmt = torch.channels_last
-    torch.manual_seed(opts.seed)  # identical initial weights on every rank
-    spec = cfg[stage].build()
-    generator = spec.build_generator().to(device, memory_format=fmt)
-    discriminator = spec.build_discriminator().to(device, memory_format=fmt)
     upstream = {s: upstream[s] for s in earlier}
-    frozen = [g.to(device).eval().requires_grad_(False)
-              for g in build_generators(cfg, upstream, "--upstream")] if earlier else []
-    ema = copy.deepcopy(generator).eval().requires_grad_(False) if opts.ema_beta > 0 else None
-    betas = (opts.beta1, opts.beta2)
-    opt_g = torch.optim.Adam(generator.parameters(), lr=opts.lr, betas=betas)
-    opt_d = torch.optim.Adam(discriminator.parameters(), lr=opts.lr, betas=betas)
+    gan = build_gan(cfg, stage, device, upstream)
+    generator, discriminator, opt_g, opt_d, ema = gan.generator, gan.discriminator, gan.opt_g, gan.opt_d, gan.ema
     decay_every = opts.lr_decay_every if opts.lr_decay_every > 0 else 10**9
     sched_g = torch.optim.lr_scheduler.StepLR(opt_g, decay_every, opts.lr_decay_factor)
     sched_d = torch.optim.lr_scheduler.StepLR(opt_d, decay_every, opts.lr_decay_factor)
@@ -172,13 +161,8 @@ def train_stage(
     elif paths.last.exists():
         raise DnartError(f"{paths.root}: already holds a run; pass --resume to continue it or choose another --out")
 
-    g_train, d_train = generator, discriminator
     if world.size > 1:
-        from torch.nn.parallel import DistributedDataParallel as DDP
-
-        ids = [device.index] if cuda else None
-        g_train = DDP(generator, device_ids=ids)
-        d_train = DDP(discriminator, device_ids=ids)
+        gan.distribute()
 
     pixels = torch.from_numpy(images.pixels)
     sampler = DistributedSampler(range(len(pixels)), num_replicas=world.size, rank=world.rank,
@@ -186,7 +170,6 @@ def train_stage(
     steps_per_epoch = len(sampler) // batch
     fixed_z = torch.randn(opts.sample_grid ** 2, *cfg[order[0]].build().input_shape(),
                           generator=torch.Generator().manual_seed(opts.seed + 1))
-    autocast = torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda)
     writer = _tensorboard(paths.root) if world.is_main else None
     log = None
     if world.is_main:
@@ -196,13 +179,6 @@ def train_stage(
         log = open(paths.log, "a" if resume else "w", buffering=1)
     emit("start", {"epoch": start_epoch, "epochs": opts.epochs, "steps_per_epoch": steps_per_epoch,
                    "images": len(images), "skipped": images.skipped, "world": world.size, "device": str(device)})
-
-    def chain(z: torch.Tensor) -> torch.Tensor:
-        x = z
-        with torch.no_grad():
-            for g in frozen:
-                x = g(x)
-        return x
 
     def save_epoch(epoch: int, rngs: list[dict[str, Any]]) -> None:
         sampler_g = ema if ema is not None else generator
@@ -217,8 +193,8 @@ def train_stage(
             "sched_g": sched_g.state_dict(), "sched_d": sched_d.state_dict(), "rng": rngs,
         }, paths.last)
         sampler_g.eval()
-        with torch.no_grad(), autocast:
-            samples = sampler_g(chain(fixed_z.to(device)))
+        with torch.no_grad(), gan.autocast():
+            samples = sampler_g(gan.chain(fixed_z.to(device)))
         grid.save_png(grid.tile(to_uint8(samples.float().cpu()), opts.sample_grid), paths.samples(epoch))
         generator.train()
         from ..plotting import line_plot
@@ -237,44 +213,10 @@ def train_stage(
         for b in range(steps_per_epoch):
             idx = order_idx[b * batch:(b + 1) * batch]
             real = pixels[idx].to(device, non_blocking=True).float().div_(127.5).sub_(1)
-            real = real.contiguous(memory_format=fmt)
+            real = real.contiguous(memory_format=gan.memory_format)
             z = torch.randn(batch, *fixed_z.shape[1:], generator=noise)
             real_labels = 1 - opts.label_noise * torch.rand(batch, generator=noise)
-            z, real_labels = z.to(device), real_labels.to(device)
-            with autocast:
-                fake = g_train(chain(z))
-            # Discriminator: real and generated images in one forward pass.
-            discriminator.requires_grad_(True)
-            d_in = torch.cat([real, fake.detach().to(real.dtype)])
-            if opts.diffaugment:
-                d_in = diff_augment(d_in, opts.diffaugment, noise)
-            if opts.r1_gamma > 0:
-                d_in.requires_grad_(True)
-            with autocast:
-                logits = d_train(d_in).float()
-            loss_d = losses.discriminator_loss(opts.loss, logits[:batch], logits[batch:], real_labels)
-            if opts.r1_gamma > 0:
-                (grad,) = torch.autograd.grad(logits[:batch].sum(), d_in, create_graph=True)
-                loss_d = loss_d + opts.r1_gamma / 2 * grad[:batch].square().flatten(1).sum(1).mean()
-            opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            opt_d.step()
-            # Generator: through the updated discriminator, whose weights stay put.
-            discriminator.requires_grad_(False)
-            g_in = diff_augment(fake, opts.diffaugment, noise) if opts.diffaugment else fake
-            with autocast:
-                loss_g = losses.generator_loss(opts.loss, discriminator(g_in).float())
-            opt_g.zero_grad(set_to_none=True)
-            loss_g.backward()
-            opt_g.step()
-            if ema is not None:
-                with torch.no_grad():
-                    for pe, pg in zip(ema.parameters(), generator.parameters()):
-                        pe.lerp_(pg, 1 - opts.ema_beta)
-                    # Batch-norm statistics are not averaged: they must describe the
-                    # activations of the weights they sit beside, so they are copied.
-                    for be, bg in zip(ema.buffers(), generator.buffers()):
-                        be.copy_(bg)
+            loss_d, loss_g = gan.step(real, z.to(device), real_labels.to(device), noise)
             step += 1
             seen += batch * world.size
             rate = seen / (time.perf_counter() - t0)
