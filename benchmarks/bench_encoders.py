@@ -153,7 +153,12 @@ def main() -> None:
     parser.add_argument("fastq", type=Path)
     parser.add_argument("--memory", type=Path, help="a large FASTQ for the peak-memory check")
     parser.add_argument("--baseline-mb", type=float, default=10.0, help="prefix size for the slow baselines")
+    parser.add_argument("--memory-only", action="store_true", help="skip the speed runs")
     args = parser.parse_args()
+    if args.memory_only:
+        print("| peak memory: encoder | input MB | wall s | peak RSS MB |\n|---|---|---|---|")
+        peak_memory([(encoder, args.fastq) for encoder in ("mean-average", "kmer")])
+        return
     size = os.path.getsize(args.fastq)
     head = prefix(args.fastq, int(args.baseline_mb * MB), Path("/tmp/bench-prefix.fq"))
     head_size = os.path.getsize(head)

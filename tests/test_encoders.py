@@ -49,9 +49,10 @@ def random_dna(rng, n, alphabet="ACGT"):
 # mean-average: exactly the paper's rule.
 
 def test_mean_average_is_each_reads_mean_base_value_over_three():
-    reads = Reads.from_sequences(["AAAA", "CCCC", "GGGT", "ACGT", "TTTT"])
-    values = MeanAverage(EncoderOptions(latent_dim=4)).features(reads)
-    assert values.tolist() == [0.0, 1 / 3, 0.75, 0.5]  # the first four reads; GGGT is (2+2+2+3)/12
+    for chunk in (5, 11, 1 << 20):  # reads cut between buffers give the same values
+        reads = Reads.from_sequences(["AAAA", "CCCC", "GGGT", "ACGT", "TTTT"], chunk_size=chunk)
+        values = MeanAverage(EncoderOptions(latent_dim=4)).features(reads)
+        assert values.tolist() == [0.0, 1 / 3, 0.75, 0.5]  # the first four reads; GGGT is (2+2+2+3)/12
 
 
 def test_mean_average_skips_unknown_bases_and_reads_without_any():

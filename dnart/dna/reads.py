@@ -63,17 +63,17 @@ class Reads:
 
     def __iter__(self) -> Iterator[Batch]:
         stats = ReadStats()
-        inputs = [open_input(p) for p in self.paths]
-        total = sum(i.size for i in inputs)
-        done = 0
+        inputs: list[Input] = []
         try:
+            for path in self.paths:  # all at once, so a missing file fails before any reading
+                inputs.append(open_input(path))
+            total = sum(i.size for i in inputs)
+            done = 0
             for inp in inputs:
                 parser, buf = self._sniff(inp)
                 for batch in self._batches(inp, parser, buf, done, total):
                     batch.first += stats.records
                     yield batch
-                if parser.record == 0:
-                    raise DnartError(f"{inp.name}: no records")
                 if parser.bases == 0:
                     raise DnartError(f"{inp.name}: no sequence data in its {parser.record} record(s)")
                 done += inp.size

@@ -34,25 +34,21 @@ class MeanAverage(Encoder):
         sums, counts = [], []  # per read with at least one A/C/G/T base, until ``want`` of them
         pending = (0, 0)  # the sum and count so far of a record that goes on in the next batch
         for batch in reads:
-            if len(sums) >= want:
-                continue
-            valid = batch.codes < UNKNOWN
-            # int32 holds the sums of a whole batch (its buffer is far below 700 million bases).
-            running = np.zeros(len(batch.codes) + 1, dtype=np.int32)
-            np.cumsum(np.where(valid, batch.codes, 0), out=running[1:])
-            seen = np.zeros(len(batch.codes) + 1, dtype=np.int32)
-            np.cumsum(valid, out=seen[1:])
-            piece_sums = (running[batch.ends] - running[batch.starts]).tolist()
-            piece_counts = (seen[batch.ends] - seen[batch.starts]).tolist()
-            if batch.continued:
-                piece_sums[0] += pending[0]
-                piece_counts[0] += pending[1]
-            if batch.open:
-                pending = (piece_sums.pop(), piece_counts.pop())
-            for s, c in zip(piece_sums, piece_counts):
-                if c:
-                    sums.append(s)
-                    counts.append(c)
+            pieces = len(batch.starts)
+            i = 0
+            while i < pieces and len(sums) < want:  # only as many reads as still wanted, not the whole batch
+                j = min(pieces, i + want - len(sums))
+                piece_sums, piece_counts = _piece_sums(batch.codes, batch.starts[i:j], batch.ends[i:j])
+                if i == 0 and batch.continued:
+                    piece_sums[0] += pending[0]
+                    piece_counts[0] += pending[1]
+                if j == pieces and batch.open:
+                    pending = (piece_sums.pop(), piece_counts.pop())
+                for s, c in zip(piece_sums, piece_counts):
+                    if c:
+                        sums.append(s)
+                        counts.append(c)
+                i = j
         if pending[1] and len(sums) < want:
             sums.append(pending[0])
             counts.append(pending[1])
@@ -75,3 +71,16 @@ class MeanAverage(Encoder):
             done += len(codes)
             before += int(running[-1]) if len(running) else 0
         return np.diff(prefix) / (3.0 * np.diff(bounds))
+
+
+def _piece_sums(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[list[int], list[int]]:
+    """Sum of the A/C/G/T codes and their number in each piece."""
+    lo, hi = int(starts[0]), int(ends[-1])
+    span = codes[lo:hi]
+    valid = span < UNKNOWN
+    running = np.zeros(len(span) + 1, dtype=np.int64)
+    np.cumsum(np.where(valid, span, 0), out=running[1:])
+    seen = np.zeros(len(span) + 1, dtype=np.int64)
+    np.cumsum(valid, out=seen[1:])
+    starts, ends = starts - lo, ends - lo
+    return (running[ends] - running[starts]).tolist(), (seen[ends] - seen[starts]).tolist()
