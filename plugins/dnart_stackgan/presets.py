@@ -19,7 +19,7 @@ PAPER = {
 # for sampling; fed N(0, I)-like latents from the encoders' gaussian adapter.
 MODERN = {
     "latent_dim": 128,
-    "weights": "dnart_stackgan:weights/modern.pt",
+    "weights": "",  # none shipped: it lost to paper under the same CPU budget (docs/model-card.md)
     "encoder": {"name": "mean-average", "latent": "gaussian"},
     "stage1": {"name": "stackgan-stage1", "batch_norm": True, "d_spectral_norm": True,
                "d_activation": "leaky_relu", "dropout": 0.0},
