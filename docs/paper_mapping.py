@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from dnart import config
+from dnart_stackgan.networks import literal
 
 DOC = Path(__file__).with_name("paper-mapping.md")
 PRESET = "paper"
@@ -34,7 +35,12 @@ against freshly built networks, so they cannot drift from the code.
 In the generators, `blocks.N` is the paper's (N+1)-th Up Sample block
 (upsampling, convolution, batch norm where on, ReLU); in the discriminators, `features.0`-`1` are
 the opening convolution and LeakyReLU and `features.2` on are the Down Sample
-blocks (convolution, ReLU, Dropout).
+blocks (convolution, ReLU, Dropout). At run time an Up Sample block's
+nearest-neighbour upsampling and convolution run as one stride-2 transposed
+convolution whose kernel sums the taps that read the same source pixel: the
+same function, with 2.25x (3x3) to 2.56x (4x4) fewer FLOPs
+(`dnart_stackgan.networks.nearest_up_conv`); the tables show the layers
+the paper names.
 
 The paper (section 4.2, 4.3) describes the networks in prose; where it is
 silent, the choice is ours and is listed under [Our reading](#our-reading)
@@ -106,7 +112,7 @@ def networks(preset: str = PRESET) -> list[tuple[str, nn.Module, tuple[int, ...]
         stage = cfg[name].build()
         roman = "I" * i if i < 4 else str(i)
         with torch.device("meta"):
-            g, d = stage.build_generator(), stage.build_discriminator()
+            g, d = literal(stage.build_generator()), stage.build_discriminator()
         size = stage.image_size
         out.append((f"Stage-{roman} generator", g, stage.input_shape()))
         out.append((f"Stage-{roman} discriminator", d, (3, size, size)))

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from dnart import config
+from dnart_stackgan.networks import UpBlock, literal, nearest_up_conv
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 NETWORKS = ["Stage-I generator", "Stage-I discriminator", "Stage-II generator", "Stage-II discriminator"]
@@ -35,7 +36,7 @@ def built_networks() -> dict[str, tuple[torch.nn.Module, tuple[int, ...]]]:
     for roman, name in zip(("I", "II"), cfg.stages()):
         stage = cfg[name].build()
         with torch.device("meta"):
-            nets[f"Stage-{roman} generator"] = (stage.build_generator(), stage.input_shape())
+            nets[f"Stage-{roman} generator"] = (literal(stage.build_generator()), stage.input_shape())
             nets[f"Stage-{roman} discriminator"] = (stage.build_discriminator(), (3, stage.image_size, stage.image_size))
     return nets
 
@@ -117,3 +118,40 @@ def test_reading_options_change_the_networks():
     n = lambda net: sum(p.numel() for p in net.parameters())  # noqa: E731
     assert n(other.build_generator()) > n(base.build_generator())
     assert any(isinstance(m, torch.nn.BatchNorm2d) for m in other.build_generator().modules())
+
+
+@pytest.mark.parametrize("kernel", [1, 2, 3, 4, 5])
+def test_fused_up_block_is_upsampling_then_convolution(kernel):
+    torch.manual_seed(kernel)
+    lo, hi = (kernel - 1) // 2, kernel // 2
+    x = torch.randn(2, 3, 5, 6, dtype=torch.float64, requires_grad=True)
+    w = torch.randn(4, 3, kernel, kernel, dtype=torch.float64, requires_grad=True)
+    b = torch.randn(4, dtype=torch.float64, requires_grad=True)
+    up = torch.nn.functional.interpolate(x, scale_factor=2, mode="nearest")
+    expected = torch.nn.functional.conv2d(torch.nn.functional.pad(up, (lo, hi, lo, hi)), w, b)
+    fused = nearest_up_conv(x, w, b, lo)
+    assert fused.shape == expected.shape == (2, 4, 10, 12)
+    torch.testing.assert_close(fused, expected, rtol=1e-12, atol=1e-12)
+    grad = torch.randn_like(expected)
+    torch.testing.assert_close(torch.autograd.grad(fused, (x, w, b), grad),
+                               torch.autograd.grad(expected, (x, w, b), grad), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("stage_name", ["stage1", "stage2"])
+def test_fused_generators_compute_what_the_literal_layers_do(stage_name):
+    stage = config.resolve("smoke", [f"{stage_name}.batch_norm=true"])[stage_name].build()
+    torch.manual_seed(0)
+    # In float64, so that no ReLU flips on a rounding difference and the gradients compare tightly.
+    g = stage.build_generator().to(torch.float64, memory_format=torch.channels_last)
+    blocks = [m for m in g.modules() if isinstance(m, UpBlock)]
+    assert blocks and all(m.fused for m in blocks)
+    x = torch.randn(4, *stage.input_shape(), dtype=torch.float64)
+    fused = g(x)
+    fused.square().sum().backward()
+    fused_grads = [p.grad.clone() for p in g.parameters()]
+    g.zero_grad()
+    plain = literal(g)(x)
+    plain.square().sum().backward()
+    torch.testing.assert_close(fused, plain, rtol=1e-10, atol=1e-10)
+    for a, b in zip(fused_grads, (p.grad for p in g.parameters())):
+        torch.testing.assert_close(a, b, rtol=1e-9, atol=1e-9)
