@@ -8,9 +8,10 @@ For each stage of the preset it times, in one process and interleaved:
 - **dnart**: ``dnart.training.step.GAN.step``, exactly what ``dnart train`` runs
   (channels-last, fused Adam, one discriminator pass over real and generated
   images, one generator forward serving both updates).
-- **eager**: the same networks and recipe written plainly: NCHW, default Adam,
-  separate D(real) and D(fake) passes, a new generator forward for the
-  generator step, D's gradients computed there too and discarded.
+- **eager**: the same networks and recipe written plainly: nearest upsampling
+  and convolution as two layers, NCHW, default Adam, separate D(real) and
+  D(fake) passes, a new generator forward for the generator step, D's
+  gradients computed there too and discarded.
 
 Throughput is images per second; FLOPs are the convolution and matrix FLOPs
 PyTorch's FlopCounterMode counts on one step of each (what was executed,
@@ -33,6 +34,7 @@ import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
 from dnart import config
+from dnart_stackgan.networks import literal
 from dnart.training.step import build_gan
 
 
@@ -63,8 +65,9 @@ class Eager:
         opts = cfg.train
         torch.manual_seed(opts.seed)
         spec = cfg[stage].build()
-        self.g, self.d = spec.build_generator(), spec.build_discriminator()
-        self.frozen = [copy.deepcopy(f).to(memory_format=torch.contiguous_format) for f in frozen]
+        # literal(): upsampling and convolution as two layers, the way the paper describes them.
+        self.g, self.d = literal(spec.build_generator()), spec.build_discriminator()
+        self.frozen = [literal(copy.deepcopy(f)).to(memory_format=torch.contiguous_format) for f in frozen]
         self.opt_g = torch.optim.Adam(self.g.parameters(), lr=opts.lr, betas=(opts.beta1, opts.beta2))
         self.opt_d = torch.optim.Adam(self.d.parameters(), lr=opts.lr, betas=(opts.beta1, opts.beta2))
 

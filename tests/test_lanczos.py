@@ -72,6 +72,8 @@ def test_batched_equals_one_at_a_time_and_keeps_dtype():
         torch.testing.assert_close(together[i:i + 1], lanczos_resize(batch[i:i + 1], 56))
     channels_last = lanczos_resize(batch.contiguous(memory_format=torch.channels_last), 56)
     torch.testing.assert_close(channels_last, together)
+    # The layout is kept, so the convolutions after it need no copy.
+    assert channels_last.is_contiguous(memory_format=torch.channels_last) and together.is_contiguous()
 
 
 def test_gradients_flow_through_the_resize():

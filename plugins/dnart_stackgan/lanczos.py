@@ -43,4 +43,8 @@ def lanczos_resize(images: torch.Tensor, size: int) -> torch.Tensor:
     _, _, h, w = images.shape
     wh = _weights(h, size).to(images.device, images.dtype)
     ww = _weights(w, size).to(images.device, images.dtype)
-    return wh @ images @ ww.T
+    out = wh @ images @ ww.T
+    # Keep the caller's layout: a channels-last batch stays channels-last for the convolutions after.
+    if images.is_contiguous(memory_format=torch.channels_last) and not images.is_contiguous():
+        out = out.contiguous(memory_format=torch.channels_last)
+    return out
