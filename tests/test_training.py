@@ -142,9 +142,12 @@ def test_resume_after_a_kill_matches_an_uninterrupted_run(photos, tmp_path):
 def test_resume_can_extend_a_finished_run(photos, tmp_path):
     run = tmp_path / "run"
     train("smoke", photos, 1, run, [], device="cpu")
+    stale = run / "checkpoints" / ".last.pt.k1ll3d.tmp"  # what a writer killed mid-write leaves
+    stale.write_bytes(b"partial")
     result = cli("train", "--data", photos, "--out", run, "--resume", "--epochs", 2)
     assert result.exit_code == 0, result.output
     assert [r["step"] for r in log_of(run)] == [1, 2, 3, 4] and last(run)["epoch"] == 2
+    assert not stale.exists()
 
 
 def test_an_existing_run_is_not_overwritten(photos, tmp_path):
@@ -255,3 +258,35 @@ def test_image_modes_are_converted_and_unreadable_files_skipped(tmp_path):
     result = cli("train", "--preset", "smoke", "--data", folder, "--out", tmp_path / "run")
     assert result.exit_code == 0, result.output
     assert "12 images (2 unreadable skipped)" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.0, 0.3, 0.7])
+def test_a_killed_process_leaves_a_loadable_checkpoint(photos, tmp_path, delay):
+    """SIGKILL at some moment after the first checkpoint: last.pt still loads, and the run resumes."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    run = tmp_path / "run"
+    env = {**os.environ, "DNART_CACHE": str(tmp_path / "cache")}
+    proc = subprocess.Popen([sys.executable, "-m", "dnart", "train", "--preset", "smoke", "--data", str(photos),
+                             "--out", str(run), "--epochs", "100"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300
+        while not (run / "checkpoints" / "last.pt").exists():
+            assert proc.poll() is None and time.monotonic() < deadline, "no checkpoint was written"
+            time.sleep(0.05)
+        time.sleep(delay)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    saved = checkpoint.load(run / "checkpoints" / "last.pt")  # weights-only, complete
+    result = cli("train", "--data", photos, "--out", run, "--resume", "--epochs", saved["epoch"] + 1)
+    assert result.exit_code == 0, result.output
+    assert last(run)["epoch"] == saved["epoch"] + 1
+    assert [r["step"] for r in log_of(run)] == list(range(1, last(run)["step"] + 1))
+    assert not list(run.rglob(".*.tmp"))  # temporaries of the killed writer are cleared on resume

@@ -158,6 +158,9 @@ def train_stage(
         start_epoch, step = payload["epoch"], payload["step"]
         if world.is_main:
             history = _trim_log(paths.log, step)
+            # A process killed while writing leaves its temporary file (a checkpoint's size) behind.
+            for stale in paths.root.rglob(".*.tmp"):
+                stale.unlink(missing_ok=True)
     elif paths.last.exists():
         raise DnartError(f"{paths.root}: already holds a run; pass --resume to continue it or choose another --out")
 
