@@ -232,3 +232,12 @@ def test_eval_errors(run_dir, folders, tmp_path):
     empty.mkdir()
     result = invoke("eval", empty, "--real", folders[0])
     assert result.exit_code == 1 and "no per-epoch snapshots" in result.stderr
+
+
+def test_presets_choose_the_built_in_metrics():
+    registered = {e.name: e for e in plugins.registry("metric")}
+    assert {"fid", "kid", "swd"} <= set(registered) and registered["fid"].plugin == "metrics"
+    fid = config.resolve("paper")["metric"].build()
+    # The paper preset's top-level "weights" (its generators) must not become the Inception weights.
+    assert fid.name == "fid" and fid.options.inception == ""
+    assert config.resolve("smoke")["metric"].build().name == "swd"

