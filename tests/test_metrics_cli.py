@@ -241,3 +241,25 @@ def test_presets_choose_the_built_in_metrics():
     # The paper preset's top-level "weights" (its generators) must not become the Inception weights.
     assert fid.name == "fid" and fid.options.inception == ""
     assert config.resolve("smoke")["metric"].build().name == "swd"
+
+
+@pytest.mark.parametrize("name, option, message", [
+    ("swd", "metric.resolution=8", "metric.resolution=8: expected at least 16"),
+    ("swd", "metric.patch_size=4", "metric.patch_size=4: expected an odd number"),
+    ("swd", "metric.repeats=0", "metric.repeats=0: expected a positive number"),
+    ("kid", "metric.subset_size=1", "metric.subset_size=1: expected at least 2"),
+    ("fid", "metric.bogus=1", "unknown option 'metric.bogus'"),
+])
+def test_bad_metric_options_are_one_line_errors(folders, name, option, message):
+    result = invoke("fid", *folders, "--metric", name, "--set", option)
+    assert result.exit_code == 1 and message in result.stderr
+
+
+def test_compute_takes_two_sets_of_batches():
+    from dnart.metrics import create
+
+    gen = torch.Generator().manual_seed(0)
+    a = [torch.randint(0, 256, (4, 3, 24, 24), generator=gen, dtype=torch.uint8)]
+    b = [torch.randint(0, 128, (4, 3, 24, 24), generator=gen, dtype=torch.uint8)]
+    swd = create("swd", ["metric.resolution=16", "metric.patches_per_image=16"])
+    assert swd.compute(a, a) == 0 and swd.compute(a, b) > 0

@@ -14,7 +14,6 @@ import dataclasses
 import json
 import re
 from pathlib import Path
-from typing import Callable
 
 from ..atomic import atomic_write
 from ..errors import DnartError
@@ -99,7 +98,6 @@ def evaluate_run(
     out: Outputs,
     cache: bool = True,
     task: Task | None = None,
-    on_epoch: Callable[[int, float], None] | None = None,
 ) -> list[tuple[int, float]]:
     """The metric between ``real`` and each epoch's generated images; tables updated after each epoch."""
     from ..model import load
@@ -132,6 +130,4 @@ def evaluate_run(
                 json.dump({"settings": settings, "rows": [done[e] for e in sorted(done)]}, f, indent=1)
         rows = [(e, done[e]["value"]) for e in epochs if e in done]
         write_tables(rows, out, title=f"{metric.name.upper()} by epoch: {Path(run_dir).name}")
-        if on_epoch is not None:
-            on_epoch(epoch, done[epoch]["value"])
     return [(e, done[e]["value"]) for e in epochs]

@@ -169,9 +169,3 @@ def file_digest(path: str | os.PathLike) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def load_network(explicit: str | os.PathLike | None = None) -> tuple[InceptionV3, Path]:
-    """Find, read and build the network; returns it with the file it came from."""
-    path = find_weights(explicit)
-    return build_network(read_state(path), source=str(path)), path

@@ -74,6 +74,13 @@ class KID(_InceptionMetric):
     Options = KIDOptions
     keys = ("features",)
 
+    def __init__(self, options=None):
+        super().__init__(options)
+        if self.options.subsets < 1:
+            raise DnartError(f"metric.subsets={self.options.subsets}: expected a positive number")
+        if self.options.subset_size < 2:
+            raise DnartError(f"metric.subset_size={self.options.subset_size}: expected at least 2")
+
     def summarize(self, batches, device="cpu", progress=None) -> Summary:
         return {"features": self._features(batches, device, progress)}
 

@@ -27,6 +27,17 @@ class SWD(Metric):
     Options = SWDOptions
     keys = ("level0",)
 
+    def __init__(self, options=None):
+        super().__init__(options)
+        o = self.options
+        for key in ("patches_per_image", "max_patches", "directions", "repeats"):
+            if getattr(o, key) < 1:
+                raise DnartError(f"metric.{key}={getattr(o, key)}: expected a positive number")
+        if o.resolution < 16:
+            raise DnartError(f"metric.resolution={o.resolution}: expected at least 16 (the pyramid's smallest level)")
+        if not (1 <= o.patch_size <= 15 and o.patch_size % 2):
+            raise DnartError(f"metric.patch_size={o.patch_size}: expected an odd number from 1 to 15")
+
     def summarize(self, batches, device="cpu", progress=None) -> Summary:
         o = self.options
         return descriptors(batches, o.resolution, o.patch_size, o.patches_per_image, o.max_patches, o.seed,
