@@ -163,6 +163,11 @@ def main(argv=None) -> int:
             print(f"| {r['stage']} ({r['image_size']} px) | {r['batch']} | {name} | {m['images_per_s']:.2f} | "
                   f"{m['flops'] / r['batch'] / 1e9:.1f} | {m['gflops_per_s']:.1f} | "
                   f"{100 * m['gflops_per_s'] / peak:.0f}% | {speedup} |")
+    print()
+    for r in results:
+        # The same weights and batch: the first losses agree but for dropout's random masks.
+        print(f"{r['stage']} first-step losses (D, G): " + ", ".join(
+            f"{name} {r[name]['first_losses'][0]:.3f}, {r[name]['first_losses'][1]:.3f}" for name in ("eager", "dnart")))
     return 0
 
 

@@ -25,6 +25,12 @@ def _isolated(tmp_path, monkeypatch):
     # Decoded-image caches go to the test's folder, and DNART_DEBUG must not change what errors look like.
     monkeypatch.setenv("DNART_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("DNART_DEBUG", raising=False)
+    # Smoke networks gain nothing from threads, and on a busy machine threads waiting on
+    # each other at every small operation make these tests minutes instead of seconds.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def write_photos(folder: Path, n: int = N_IMAGES, seed: int = 0) -> Path:
@@ -271,7 +277,7 @@ def test_a_killed_process_leaves_a_loadable_checkpoint(photos, tmp_path, delay):
     import time
 
     run = tmp_path / "run"
-    env = {**os.environ, "DNART_CACHE": str(tmp_path / "cache")}
+    env = {**os.environ, "DNART_CACHE": str(tmp_path / "cache"), "OMP_NUM_THREADS": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "dnart", "train", "--preset", "smoke", "--data", str(photos),
                              "--out", str(run), "--epochs", "100"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
