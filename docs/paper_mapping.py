@@ -33,9 +33,9 @@ from the modules themselves; `tests/test_networks.py` checks the tables
 against freshly built networks, so they cannot drift from the code.
 
 In the generators, `blocks.N` is the paper's (N+1)-th Up Sample block
-(upsampling, convolution, batch norm where on, ReLU); in the discriminators, `features.0`-`1` are
-the opening convolution and LeakyReLU and `features.2` on are the Down Sample
-blocks (convolution, ReLU, Dropout). At run time an Up Sample block's
+(upsampling, convolution, batch norm where on, ReLU); in the
+discriminators, `features.0`-`1` are the opening convolution and LeakyReLU
+and `features.2` on are the Down Sample blocks (convolution, ReLU, Dropout). At run time an Up Sample block's
 nearest-neighbour upsampling and convolution run as one stride-2 transposed
 convolution whose kernel sums the taps that read the same source pixel: the
 same function, with 2.25x (3x3) to 2.56x (4x4) fewer FLOPs
