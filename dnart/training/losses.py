@@ -25,8 +25,3 @@ def generator_loss(kind: str, fake_logits: torch.Tensor) -> torch.Tensor:
         return -fake_logits.mean()
     raise ValueError(kind)
 
-
-def r1_penalty(real_logits: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
-    """R1: the squared gradient norm of D at real images (Mescheder et al. 2018)."""
-    (grad,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
-    return grad.square().flatten(1).sum(1).mean()
